@@ -1,0 +1,35 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Theano",
+    products: [
+        .library(name: "Theano", targets: ["Theano"]),
+        .executable(name: "theano", targets: ["TheanoCLI"]),
+        .executable(name: "theano-bench", targets: ["TheanoBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        // Hand-written C kernels: flag-free, with per-function target attributes and runtime CPU dispatch,
+        // so the package stays usable as a dependency (SwiftPM refuses unsafeFlags there).
+        .target(name: "CTheanoKernels"),
+        .target(
+            name: "Theano",
+            dependencies: [
+                "CTheanoKernels",
+                .product(name: "Numerics", package: "swift-numerics"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .executableTarget(
+            name: "TheanoCLI",
+            dependencies: ["Theano", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "TheanoBench", dependencies: ["Theano"]),
+        .testTarget(name: "TheanoTests", dependencies: ["Theano"]),
+    ]
+)

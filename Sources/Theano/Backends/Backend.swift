@@ -1,0 +1,84 @@
+/// A compiled, runnable form of an optimized graph. Backends (the reference executor, the CPU virtual
+/// machine, CUDA) each produce one.
+///
+/// `run` takes one value per graph input (explicit inputs, then shared variables, in `FunctionGraph.inputs`
+/// order) and returns one value per graph output. It must not keep or mutate its arguments, and the arrays
+/// it returns must not alias buffers it will write again.
+public protocol Program: AnyObject, Sendable {
+    func run(_ inputs: [NDArray]) throws -> [NDArray]
+}
+
+/// Builds a ``Program`` from an optimized graph.
+public protocol Linker: Sendable {
+    var name: String { get }
+    func link(_ graph: FunctionGraph) throws -> any Program
+}
+
+/// The schedule shared by executors: each node's input and output slots, fixed when the function is built.
+struct Schedule {
+    struct Step {
+        let node: Apply
+        let inputSlots: [Int]
+        let outputSlots: [Int]
+    }
+    let steps: [Step]
+    let slotCount: Int
+    let inputSlots: [Int]
+    let outputSlots: [Int]
+    /// Constant values preloaded into their slots.
+    let constants: [(slot: Int, value: NDArray)]
+    /// For each slot, the index of the last step that reads it (or `steps.count` for graph outputs).
+    let lastUse: [Int]
+
+    init(_ graph: FunctionGraph) {
+        var slotOf: [TensorVariable: Int] = [:]
+        var constants: [(Int, NDArray)] = []
+        func slot(_ v: TensorVariable) -> Int {
+            if let s = slotOf[v] { return s }
+            let s = slotOf.count
+            slotOf[v] = s
+            if let c = v as? TensorConstant { constants.append((s, c.value)) }
+            return s
+        }
+        let inputSlots = graph.inputs.map(slot)
+        let nodes = graph.toposort
+        var steps: [Step] = []
+        for node in nodes {
+            steps.append(Step(node: node, inputSlots: node.inputs.map(slot), outputSlots: node.outputs.map(slot)))
+        }
+        let outputSlots = graph.outputs.map(slot)
+        var lastUse = [Int](repeating: -1, count: slotOf.count)
+        for (k, step) in steps.enumerated() { for s in step.inputSlots { lastUse[s] = k } }
+        for s in outputSlots { lastUse[s] = steps.count }
+        self.steps = steps
+        self.slotCount = slotOf.count
+        self.inputSlots = inputSlots
+        self.outputSlots = outputSlots
+        self.constants = constants
+        self.lastUse = lastUse
+    }
+}
+
+/// Turns a failure inside a node into an error that shows the node as the user wrote it.
+enum NodeFailure {
+    static func error(_ node: Apply, _ failure: Error, _ inputs: [NDArray?]) -> Error {
+        if failure is TheanoError { return failure }
+        let user = node.origin ?? node
+        let (kind, input, message): (TheanoError.Kind, Int?, String) = {
+            if let f = failure as? OpFailure { return (f.kind, f.input, f.message) }
+            return (.numericalError, nil, "\(failure)")
+        }()
+        var lines = ["\(user.op) failed: \(message)", "  expression: \(pp(user.outputs[0]))"]
+        for (i, value) in inputs.enumerated() where input == nil || input == i {
+            let variable = i < user.inputs.count ? user.inputs[i] : node.inputs[i]
+            let shape = value.map { "shape \($0.shape), dtype \($0.dtype)" } ?? "not computed"
+            lines.append("  input \(i): \(shortName(variable)) \(variable.type), \(shape)")
+        }
+        return TheanoError(kind, lines.joined(separator: "\n"))
+    }
+
+    static func shortName(_ v: TensorVariable) -> String {
+        let text = pp(v)
+        return text.count > 60 ? String(text.prefix(57)) + "..." : text
+    }
+}

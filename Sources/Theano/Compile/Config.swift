@@ -1,0 +1,67 @@
+import Foundation
+import Synchronization
+
+/// Library-wide settings, like Theano's `theano.config`. Read from `THEANO_FLAGS`
+/// (`floatX=float32,mode=FAST_COMPILE,cxx=`) at first use, and settable from code: `config.floatX = .float32`.
+public final class TheanoConfig: Sendable {
+    private struct Values {
+        var floatX: DType = .float64
+        var mode: String = "FAST_RUN"
+        var cxx: String? = nil
+        var optimizerIncluding: [String] = []
+        var optimizerExcluding: [String] = []
+    }
+    private let values: Mutex<Values>
+
+    init(flags: String?) {
+        var v = Values()
+        for item in (flags ?? "").split(separator: ",") {
+            let parts = item.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard let key = parts.first else { continue }
+            let value = parts.count > 1 ? parts[1] : ""
+            switch key {
+            case "floatX": if let d = DType(rawValue: value), d.isFloat { v.floatX = d }
+            case "mode": v.mode = value
+            case "cxx": v.cxx = value
+            case "optimizer_including": v.optimizerIncluding = value.split(separator: ":").map(String.init)
+            case "optimizer_excluding": v.optimizerExcluding = value.split(separator: ":").map(String.init)
+            default: continue
+            }
+        }
+        values = Mutex(v)
+    }
+
+    /// The dtype of `scalar()`, `matrix()` … and of Swift `Double` literals when set to float32.
+    public var floatX: DType {
+        get { values.withLock { $0.floatX } }
+        set {
+            precondition(newValue.isFloat, "config.floatX must be float32 or float64, not \(newValue)")
+            values.withLock { $0.floatX = newValue }
+        }
+    }
+
+    /// The default compile mode name: FAST_RUN, FAST_COMPILE, NONE, DebugMode, NanGuardMode, REFERENCE.
+    public var mode: String {
+        get { values.withLock { $0.mode } }
+        set { values.withLock { $0.mode = newValue } }
+    }
+
+    /// The C compiler for generated kernels; "" turns generated C off (Theano's `cxx=""`), nil finds `cc`.
+    public var cxx: String? {
+        get { values.withLock { $0.cxx } }
+        set { values.withLock { $0.cxx = newValue } }
+    }
+
+    /// Rewrite tags or names added to, or removed from, every mode.
+    public var optimizerIncluding: [String] {
+        get { values.withLock { $0.optimizerIncluding } }
+        set { values.withLock { $0.optimizerIncluding = newValue } }
+    }
+    public var optimizerExcluding: [String] {
+        get { values.withLock { $0.optimizerExcluding } }
+        set { values.withLock { $0.optimizerExcluding = newValue } }
+    }
+}
+
+/// The library's settings.
+public let config = TheanoConfig(flags: ProcessInfo.processInfo.environment["THEANO_FLAGS"])

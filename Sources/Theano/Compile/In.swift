@@ -1,0 +1,29 @@
+/// Something that can appear in `function`'s input list: a variable, or an ``In`` with a default value.
+public protocol FunctionInput {
+    var inputSpec: In { get }
+}
+
+/// An input with options, Theano's `In(x, value: 1)`.
+public struct In: FunctionInput {
+    public let variable: TensorVariable
+    /// The value used when the caller leaves this argument out.
+    public let value: NDArray?
+    public let name: String?
+
+    public init(_ variable: TensorVariable, value: (any NDArrayConvertible)? = nil, name: String? = nil) {
+        self.variable = variable
+        self.value = value.map { NDArray($0) }
+        self.name = name ?? variable.name
+    }
+
+    public var inputSpec: In { self }
+}
+
+extension TensorVariable: FunctionInput {
+    public var inputSpec: In { In(self) }
+}
+
+/// What `function` does with an input no output depends on.
+public enum UnusedInputPolicy: Sendable {
+    case raise, ignore
+}

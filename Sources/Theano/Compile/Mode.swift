@@ -1,0 +1,98 @@
+/// How `function` compiles a graph: which rewrites run, which backend runs the result, and which checks
+/// watch it. The presets mirror Theano's modes.
+public struct Mode: Sendable, Hashable, CustomStringConvertible {
+    public enum Optimizer: String, Sendable, Hashable {
+        /// Every rewrite: canonicalize, stabilize, specialize, fusion, in-place.
+        case fastRun = "fast_run"
+        /// Merge and constant folding only.
+        case fastCompile = "fast_compile"
+        /// No rewrites at all.
+        case none = "None"
+    }
+    public enum Backend: String, Sendable, Hashable {
+        /// The fast CPU virtual machine.
+        case vm
+        /// The reference executor: every op's plain `perform`.
+        case reference
+    }
+    public enum Check: String, Sendable, Hashable {
+        case none
+        /// Runs the optimized and the unoptimized graph and throws at the first node that differs.
+        case debug
+        /// Throws at the first node that produces NaN or Inf.
+        case nanGuard
+    }
+
+    public var name: String
+    public var optimizer: Optimizer
+    public var backend: Backend
+    public var check: Check
+    public var including: Set<String>
+    public var excluding: Set<String>
+    /// Record which rewrites fired, how often and how long each took (see `Function.rewriteReport`).
+    public var recordRewrites: Bool
+
+    public init(name: String, optimizer: Optimizer, backend: Backend = .vm, check: Check = .none,
+                including: Set<String> = [], excluding: Set<String> = [], recordRewrites: Bool = false) {
+        self.name = name
+        self.optimizer = optimizer
+        self.backend = backend
+        self.check = check
+        self.including = including
+        self.excluding = excluding
+        self.recordRewrites = recordRewrites
+    }
+
+    public static let fastRun = Mode(name: "FAST_RUN", optimizer: .fastRun)
+    public static let fastCompile = Mode(name: "FAST_COMPILE", optimizer: .fastCompile)
+    public static let none = Mode(name: "NONE", optimizer: .none)
+    /// No rewrites, reference executor: the semantic baseline.
+    public static let reference = Mode(name: "REFERENCE", optimizer: .none, backend: .reference)
+    public static let debug = Mode(name: "DebugMode", optimizer: .fastRun, backend: .reference, check: .debug)
+    public static let nanGuard = Mode(name: "NanGuardMode", optimizer: .fastRun, backend: .reference, check: .nanGuard)
+
+    /// A preset by Theano's name, as `config.mode` and `THEANO_FLAGS=mode=` give it.
+    public static func named(_ name: String) -> Mode? {
+        switch name.uppercased() {
+        case "FAST_RUN", "MODE": return .fastRun
+        case "FAST_COMPILE": return .fastCompile
+        case "NONE": return Mode.none
+        case "REFERENCE", "PY": return .reference
+        case "DEBUGMODE", "DEBUG_MODE": return .debug
+        case "NANGUARDMODE", "NANGUARD": return .nanGuard
+        default: return nil
+        }
+    }
+
+    /// The default mode: `config.mode`, with `config.optimizerIncluding/Excluding` applied.
+    public static var `default`: Mode {
+        var mode = Mode.named(config.mode) ?? .fastRun
+        mode.including.formUnion(config.optimizerIncluding)
+        mode.excluding.formUnion(config.optimizerExcluding)
+        return mode
+    }
+
+    /// The same mode with more rewrite tags or names switched on.
+    public func including(_ tags: String...) -> Mode {
+        var copy = self
+        copy.including.formUnion(tags)
+        copy.excluding.subtract(tags)
+        return copy
+    }
+
+    /// The same mode with rewrite tags or names switched off.
+    public func excluding(_ tags: String...) -> Mode {
+        var copy = self
+        copy.excluding.formUnion(tags)
+        return copy
+    }
+
+    /// The same mode on another backend.
+    public func on(_ backend: Backend) -> Mode {
+        var copy = self
+        copy.backend = backend
+        return copy
+    }
+
+    public var description: String { name }
+}

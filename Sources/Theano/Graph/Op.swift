@@ -1,0 +1,59 @@
+/// An operation in the graph: what it computes, how its types and shapes follow from its inputs, and how
+/// to differentiate it.
+///
+/// Ops are values: two ops that compare equal compute the same function, which is what lets the optimizer
+/// merge duplicate nodes. Fast kernels for an op live in the backends, not here; `perform` is the plain
+/// reference implementation that every backend is checked against.
+public protocol Op: Hashable, Sendable, CustomStringConvertible {
+    /// The output types for these input types. Stops with a `precondition` message when the static types
+    /// cannot go together, like a bad `Array` index.
+    func outputTypes(_ inputs: [TensorType]) -> [TensorType]
+
+    /// The reference implementation. Throws an ``OpFailure`` for bad runtime values.
+    func perform(_ inputs: [NDArray]) throws -> [NDArray]
+
+    /// The gradient of a scalar cost with respect to each input, given its gradient with respect to each
+    /// output (`nil` where an output does not reach the cost). `nil` in the result means disconnected.
+    func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?]
+
+    /// Symbolic output shapes (int64 scalars) from input shapes, or nil when the op cannot tell without running.
+    func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]?
+
+    /// Output index → input index for outputs that are views of an input (they share memory).
+    var viewMap: [Int: Int] { get }
+
+    /// How `pp` prints a node of this op, given its printed inputs.
+    func prettyPrint(_ inputs: [String]) -> String
+}
+
+extension Op {
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { nil }
+    public var viewMap: [Int: Int] { [:] }
+    public func prettyPrint(_ inputs: [String]) -> String { "\(self)(\(inputs.joined(separator: ", ")))" }
+
+    /// Applies the op to variables, making one node.
+    public func apply(_ inputs: [TensorVariable]) -> Apply { Apply(self, inputs) }
+
+    /// Applies a one-output op.
+    public func callAsFunction(_ inputs: TensorVariable...) -> TensorVariable { Apply(self, inputs).outputs[0] }
+    public func callAsFunction(_ inputs: [TensorVariable]) -> TensorVariable { Apply(self, inputs).outputs[0] }
+
+    func isEqual(to other: any Op) -> Bool { (other as? Self) == self }
+}
+
+/// What an op's `perform` throws: the input at fault, if one, and what was wrong.
+/// The executor adds the node as the user wrote it.
+public struct OpFailure: Error {
+    public let input: Int?
+    public let message: String
+    public let kind: TheanoError.Kind
+
+    public init(_ kind: TheanoError.Kind = .shapeMismatch, input: Int? = nil, _ message: String) {
+        self.kind = kind
+        self.input = input
+        self.message = message
+    }
+}
+
+/// Compares two existential ops.
+func opsEqual(_ a: any Op, _ b: any Op) -> Bool { a.isEqual(to: b) }

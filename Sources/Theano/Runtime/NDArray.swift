@@ -1,0 +1,290 @@
+/// An n-dimensional array: the value that compiled functions take and return and that shared variables hold.
+///
+/// Row-major with element strides, so `transpose` and `dimshuffle` are views that share storage.
+/// It has value semantics: a write copies the storage first when anyone else can see it.
+public struct NDArray: @unchecked Sendable {
+    public let dtype: DType
+    public private(set) var shape: [Int]
+    /// Strides in elements, not bytes. A stride of 0 marks a broadcast dimension.
+    public private(set) var strides: [Int]
+    /// Offset of the first element, in elements.
+    var offset: Int
+    var storage: Storage
+
+    public var ndim: Int { shape.count }
+    public var count: Int { shape.reduce(1, *) }
+
+    /// A zero-filled array.
+    public init(zeros shape: [Int], dtype: DType) {
+        let n = shape.reduce(1, *)
+        self.init(storage: Storage(zeroedBytes: n * dtype.itemSize), dtype: dtype, shape: shape,
+                  strides: NDArray.contiguousStrides(shape), offset: 0)
+    }
+
+    /// An uninitialised array, for kernels that write every element.
+    init(uninitialized shape: [Int], dtype: DType) {
+        let n = shape.reduce(1, *)
+        self.init(storage: Storage(byteCount: n * dtype.itemSize), dtype: dtype, shape: shape,
+                  strides: NDArray.contiguousStrides(shape), offset: 0)
+    }
+
+    init(storage: Storage, dtype: DType, shape: [Int], strides: [Int], offset: Int) {
+        self.storage = storage
+        self.dtype = dtype
+        self.shape = shape
+        self.strides = strides
+        self.offset = offset
+    }
+
+    /// An array from flat row-major values and a shape.
+    public init<T: TensorElement>(_ values: [T], shape: [Int]) {
+        precondition(values.count == shape.reduce(1, *),
+                     "NDArray: \(values.count) values do not fill shape \(shape)")
+        self.init(uninitialized: shape, dtype: T.dtype)
+        let p = storage.pointer.bindMemory(to: T.self, capacity: values.count)
+        values.withUnsafeBufferPointer { p.update(from: $0.baseAddress!, count: values.count) }
+    }
+
+    /// A 0-d array holding one value.
+    public init<T: TensorElement>(scalar value: T) {
+        self.init([value], shape: [])
+    }
+
+    /// A zero-filled array of `T`.
+    public static func zeros<T: TensorElement>(_ shape: [Int], of: T.Type = Double.self) -> NDArray {
+        NDArray(zeros: shape, dtype: T.dtype)
+    }
+
+    /// An array filled with one value.
+    public init<T: TensorElement>(repeating value: T, shape: [Int]) {
+        self.init([T](repeating: value, count: shape.reduce(1, *)), shape: shape)
+    }
+
+    static func contiguousStrides(_ shape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 0, count: shape.count)
+        var step = 1
+        for axis in stride(from: shape.count - 1, through: 0, by: -1) {
+            strides[axis] = step
+            step *= max(shape[axis], 1)
+        }
+        return strides
+    }
+
+    /// Whether the elements lie row-major and dense from `offset`.
+    public var isContiguous: Bool {
+        var step = 1
+        for axis in stride(from: ndim - 1, through: 0, by: -1) where shape[axis] != 1 {
+            if strides[axis] != step { return false }
+            step *= shape[axis]
+        }
+        return true
+    }
+
+    /// The array itself when contiguous, otherwise a contiguous copy.
+    public func contiguous() -> NDArray {
+        isContiguous ? self : copy()
+    }
+
+    /// A contiguous copy that shares nothing with `self`.
+    public func copy() -> NDArray {
+        var out = NDArray(uninitialized: shape, dtype: dtype)
+        out.assign(from: self)
+        return out
+    }
+
+    /// Copies elements of `source` (same shape, same dtype) into this array's storage, which must be unique.
+    mutating func assign(from source: NDArray) {
+        precondition(source.shape == shape && source.dtype == dtype, "NDArray.assign: shape or dtype differs")
+        let itemSize = dtype.itemSize
+        let dst = storage.pointer, src = source.storage.pointer
+        if isContiguous && source.isContiguous {
+            (dst + offset * itemSize).copyMemory(from: src + source.offset * itemSize, byteCount: count * itemSize)
+            return
+        }
+        func copyElements<T: TensorElement>(_: T.Type) {
+            let d = dst.assumingMemoryBound(to: T.self), s = src.assumingMemoryBound(to: T.self)
+            forEachIndexPair(shape, strides, offset, source.strides, source.offset) { a, b in d[a] = s[b] }
+        }
+        copyElements(dtype.elementType)
+    }
+
+    /// Makes the storage unique and contiguous so it can be written in place.
+    mutating func makeUniqueContiguous() {
+        if !isKnownUniquelyReferenced(&storage) || !isContiguous || offset != 0 {
+            self = copy()
+        }
+    }
+}
+
+/// Calls `body(i, j)` with the storage indices of every element of two arrays of one shape, row-major.
+@inline(__always)
+func forEachIndexPair(_ shape: [Int], _ stridesA: [Int], _ offsetA: Int, _ stridesB: [Int], _ offsetB: Int,
+                      _ body: (Int, Int) -> Void) {
+    let n = shape.count
+    if shape.contains(0) { return }
+    if n == 0 { body(offsetA, offsetB); return }
+    let inner = shape[n - 1], sa = stridesA[n - 1], sb = stridesB[n - 1]
+    var index = [Int](repeating: 0, count: n)
+    var a = offsetA, b = offsetB
+    while true {
+        var ia = a, ib = b
+        for _ in 0..<inner { body(ia, ib); ia += sa; ib += sb }
+        // Advance the outer index like an odometer.
+        var axis = n - 2
+        while axis >= 0 {
+            index[axis] += 1
+            a += stridesA[axis]; b += stridesB[axis]
+            if index[axis] < shape[axis] { break }
+            a -= stridesA[axis] * shape[axis]; b -= stridesB[axis] * shape[axis]
+            index[axis] = 0
+            axis -= 1
+        }
+        if axis < 0 { return }
+    }
+}
+
+/// Calls `body(i)` with the storage index of every element in row-major order.
+@inline(__always)
+func forEachIndex(_ shape: [Int], _ strides: [Int], _ offset: Int, _ body: (Int) -> Void) {
+    forEachIndexPair(shape, strides, offset, strides, offset) { a, _ in body(a) }
+}
+
+// MARK: Typed access
+
+extension NDArray {
+    /// Reads the elements in row-major order, converted to `T` the way numpy's `astype` does.
+    public func scalars<T: TensorElement>(as: T.Type = T.self) -> [T] {
+        if dtype == T.dtype {
+            let base = storage.pointer.assumingMemoryBound(to: T.self)
+            if isContiguous {
+                return Array(UnsafeBufferPointer(start: base + offset, count: count))
+            }
+            var out = [T](); out.reserveCapacity(count)
+            forEachIndex(shape, strides, offset) { out.append(base[$0]) }
+            return out
+        }
+        return astype(T.dtype).scalars(as: T.self)
+    }
+
+    /// The elements as `Double`s, row-major.
+    public var doubles: [Double] { scalars(as: Double.self) }
+
+    /// The single element of a one-element array.
+    public func item<T: TensorElement>(as: T.Type = Double.self) -> T {
+        precondition(count == 1, "NDArray.item: the array has \(count) elements, not 1")
+        return scalars(as: T.self)[0]
+    }
+
+    /// The element at a full index.
+    public subscript<T: TensorElement>(index: [Int], as type: T.Type) -> T {
+        precondition(index.count == ndim, "NDArray subscript: \(index.count) indices for rank \(ndim)")
+        var position = offset
+        for (axis, i) in index.enumerated() {
+            precondition(i >= 0 && i < shape[axis], "NDArray subscript: index \(i) out of range for axis \(axis)")
+            position += i * strides[axis]
+        }
+        func read<E: TensorElement>(_: E.Type) -> T {
+            T(converting: storage.pointer.assumingMemoryBound(to: E.self)[position])
+        }
+        return read(dtype.elementType)
+    }
+
+    /// A contiguous buffer of the elements, for kernels. `T` must be the dtype's element type.
+    func withUnsafeElements<T: TensorElement, R>(as: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R) rethrows -> R {
+        precondition(T.dtype == dtype, "NDArray: reading \(dtype) as \(T.dtype)")
+        let c = contiguous()
+        return try withExtendedLifetime(c) {
+            try body(UnsafeBufferPointer(start: c.storage.pointer.assumingMemoryBound(to: T.self) + c.offset, count: c.count))
+        }
+    }
+
+    /// A writable contiguous buffer of the elements; copies first when the storage is shared.
+    mutating func withUnsafeMutableElements<T: TensorElement, R>(as: T.Type, _ body: (UnsafeMutableBufferPointer<T>) throws -> R) rethrows -> R {
+        precondition(T.dtype == dtype, "NDArray: writing \(dtype) as \(T.dtype)")
+        makeUniqueContiguous()
+        return try body(UnsafeMutableBufferPointer(start: storage.pointer.assumingMemoryBound(to: T.self) + offset, count: count))
+    }
+
+    /// The address of the first element, for kernels that honour `strides`.
+    var baseAddress: UnsafeMutableRawPointer { storage.pointer + offset * dtype.itemSize }
+
+    /// Whether two arrays can see the same memory.
+    func sharesStorage(with other: NDArray) -> Bool { storage === other.storage }
+
+    /// A copy converted to another dtype (numpy's `astype`).
+    public func astype(_ target: DType) -> NDArray {
+        if target == dtype { return self }
+        var out = NDArray(uninitialized: shape, dtype: target)
+        func convert<S: TensorElement>(_: S.Type) {
+            func into<D: TensorElement>(_: D.Type) {
+                let s = storage.pointer.assumingMemoryBound(to: S.self)
+                let d = out.storage.pointer.assumingMemoryBound(to: D.self)
+                var k = 0
+                forEachIndex(shape, strides, offset) { d[k] = D(converting: s[$0]); k += 1 }
+            }
+            into(target.elementType)
+        }
+        convert(dtype.elementType)
+        return out
+    }
+}
+
+// MARK: Views
+
+extension NDArray {
+    /// Reorders axes and inserts broadcastable axes: `pattern` lists source axes, `nil` inserts a size-1 axis.
+    /// Dropped source axes must have size 1. The result is a view.
+    func dimshuffled(_ pattern: [Int?]) -> NDArray {
+        var newShape: [Int] = [], newStrides: [Int] = []
+        for p in pattern {
+            if let axis = p { newShape.append(shape[axis]); newStrides.append(strides[axis]) } else { newShape.append(1); newStrides.append(0) }
+        }
+        return NDArray(storage: storage, dtype: dtype, shape: newShape, strides: newStrides, offset: offset)
+    }
+
+    /// The transpose (axes reversed), as a view.
+    public var T: NDArray { dimshuffled(Array((0..<ndim).reversed())) }
+
+    /// A view with reversed-or-permuted axes.
+    public func transposed(_ axes: [Int]) -> NDArray { dimshuffled(axes) }
+
+    /// A view that repeats broadcastable (size-1) axes to `target`, left-padding missing axes.
+    func broadcast(to target: [Int]) -> NDArray {
+        let pad = target.count - ndim
+        var newStrides = [Int](repeating: 0, count: target.count)
+        for axis in 0..<ndim where shape[axis] != 1 || target[axis + pad] == 1 {
+            newStrides[axis + pad] = shape[axis] == 1 ? 0 : strides[axis]
+        }
+        return NDArray(storage: storage, dtype: dtype, shape: target, strides: newStrides, offset: offset)
+    }
+
+    /// The same elements in a new shape. Views when contiguous, copies otherwise.
+    public func reshaped(_ newShape: [Int]) -> NDArray {
+        precondition(newShape.reduce(1, *) == count, "NDArray.reshaped: \(shape) cannot become \(newShape)")
+        let c = contiguous()
+        return NDArray(storage: c.storage, dtype: dtype, shape: newShape,
+                       strides: NDArray.contiguousStrides(newShape), offset: c.offset)
+    }
+
+    /// A view of a strided slice along every axis: `ranges[axis] = (start, count, step)`, with integer axes removed.
+    func sliced(_ ranges: [(start: Int, count: Int, step: Int)], dropping dropped: Set<Int> = []) -> NDArray {
+        var newOffset = offset, newShape: [Int] = [], newStrides: [Int] = []
+        for (axis, r) in ranges.enumerated() {
+            newOffset += r.start * strides[axis]
+            if dropped.contains(axis) { continue }
+            newShape.append(r.count)
+            newStrides.append(strides[axis] * r.step)
+        }
+        for axis in ranges.count..<ndim { newShape.append(shape[axis]); newStrides.append(strides[axis]) }
+        return NDArray(storage: storage, dtype: dtype, shape: newShape, strides: newStrides, offset: newOffset)
+    }
+}
+
+extension NDArray: Equatable {
+    /// Equal shapes, dtypes and elements (NaN differs from NaN, as in numpy's `array_equal`).
+    public static func == (a: NDArray, b: NDArray) -> Bool {
+        guard a.shape == b.shape, a.dtype == b.dtype else { return false }
+        func compare<T: TensorElement>(_: T.Type) -> Bool { a.scalars(as: T.self) == b.scalars(as: T.self) }
+        return compare(a.dtype.elementType)
+    }
+}

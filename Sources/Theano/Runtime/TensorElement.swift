@@ -1,0 +1,133 @@
+import ComplexModule
+import RealModule
+
+/// A Swift type that can be the element of an ``NDArray``: Bool, the signed integers, Float, Double and
+/// `Complex<Float>`/`Complex<Double>`.
+///
+/// The conversion requirements route every cast through the widest value of the same kind, so a cast
+/// between any two dtypes loses nothing that numpy's cast would keep.
+public protocol TensorElement: Sendable, Equatable {
+    static var dtype: DType { get }
+    static var zero: Self { get }
+    static var one: Self { get }
+    init(fromInt64 value: Int64)
+    init(fromDouble value: Double)
+    init(fromComplex value: Complex<Double>)
+    var asInt64: Int64 { get }
+    var asDouble: Double { get }
+    var asComplex: Complex<Double> { get }
+}
+
+extension TensorElement {
+    /// Converts from any other element type the way numpy's `astype` does.
+    @inline(__always)
+    init<Source: TensorElement>(converting value: Source) {
+        switch Self.dtype.kind {
+        case "c": self.init(fromComplex: value.asComplex)
+        case "f": self.init(fromDouble: value.asDouble)
+        default:
+            // Integer and bool targets: integers convert exactly (wrapping), floats truncate toward zero.
+            if Source.dtype.isDiscrete { self.init(fromInt64: value.asInt64) } else { self.init(fromDouble: value.asDouble) }
+        }
+    }
+}
+
+extension Bool: TensorElement {
+    public static var dtype: DType { .bool }
+    public static var zero: Bool { false }
+    public static var one: Bool { true }
+    public init(fromInt64 value: Int64) { self = value != 0 }
+    public init(fromDouble value: Double) { self = value != 0 }
+    public init(fromComplex value: Complex<Double>) { self = value != .zero }
+    public var asInt64: Int64 { self ? 1 : 0 }
+    public var asDouble: Double { self ? 1 : 0 }
+    public var asComplex: Complex<Double> { Complex(asDouble) }
+}
+
+/// Saturating float-to-integer conversion: numpy's result for NaN or out-of-range values is undefined,
+/// and Swift's plain `init` would trap, so NaN becomes the minimum and the rest clamps.
+@inline(__always)
+func clampedInteger<T: FixedWidthInteger>(_ value: Double) -> T {
+    if value.isNaN { return T.min }
+    if value >= Double(T.max) { return T.max }
+    if value <= Double(T.min) { return T.min }
+    return T(value.rounded(.towardZero))
+}
+
+public protocol IntegerTensorElement: TensorElement, FixedWidthInteger, SignedInteger {}
+
+extension IntegerTensorElement {
+    public static var zero: Self { 0 }
+    public static var one: Self { 1 }
+    public init(fromInt64 value: Int64) { self.init(truncatingIfNeeded: value) }
+    public init(fromDouble value: Double) { self = clampedInteger(value) }
+    public init(fromComplex value: Complex<Double>) { self = clampedInteger(value.real) }
+    public var asInt64: Int64 { Int64(self) }
+    public var asDouble: Double { Double(self) }
+    public var asComplex: Complex<Double> { Complex(Double(self)) }
+}
+
+extension Int8: IntegerTensorElement { public static var dtype: DType { .int8 } }
+extension Int16: IntegerTensorElement { public static var dtype: DType { .int16 } }
+extension Int32: IntegerTensorElement { public static var dtype: DType { .int32 } }
+extension Int64: IntegerTensorElement { public static var dtype: DType { .int64 } }
+
+public protocol FloatTensorElement: TensorElement, Real, BinaryFloatingPoint {}
+
+extension FloatTensorElement {
+    public static var one: Self { 1 }
+    public init(fromInt64 value: Int64) { self.init(value) }
+    public init(fromComplex value: Complex<Double>) { self.init(value.real) }
+    public var asInt64: Int64 { clampedInteger(Double(self)) }
+    public var asComplex: Complex<Double> { Complex(Double(self)) }
+}
+
+extension Float: FloatTensorElement {
+    public static var dtype: DType { .float32 }
+    public init(fromDouble value: Double) { self.init(value) }
+    public var asDouble: Double { Double(self) }
+}
+
+extension Double: FloatTensorElement {
+    public static var dtype: DType { .float64 }
+    public init(fromDouble value: Double) { self = value }
+    public var asDouble: Double { self }
+}
+
+/// `Complex<Float>` and `Complex<Double>`, stored as (real, imaginary) pairs like numpy's complex types.
+public protocol ComplexTensorElement: TensorElement, AlgebraicField, ElementaryFunctions {
+    associatedtype Component: FloatTensorElement
+    var real: Component { get }
+    var imaginary: Component { get }
+    init(_ real: Component, _ imaginary: Component)
+}
+
+extension Complex: TensorElement, ComplexTensorElement where RealType: FloatTensorElement {
+    public static var dtype: DType { RealType.self == Float.self ? .complex64 : .complex128 }
+    public static var one: Complex<RealType> { Complex(1, 0) }
+    public init(fromInt64 value: Int64) { self.init(RealType(value), 0) }
+    public init(fromDouble value: Double) { self.init(RealType(value), 0) }
+    public init(fromComplex value: Complex<Double>) {
+        self.init(RealType(value.real), RealType(value.imaginary))
+    }
+    public var asInt64: Int64 { clampedInteger(Double(real)) }
+    public var asDouble: Double { Double(real) }
+    public var asComplex: Complex<Double> { Complex<Double>(Double(real), Double(imaginary)) }
+}
+
+extension DType {
+    /// The Swift type that stores one element of this dtype.
+    public var elementType: any TensorElement.Type {
+        switch self {
+        case .bool: return Bool.self
+        case .int8: return Int8.self
+        case .int16: return Int16.self
+        case .int32: return Int32.self
+        case .int64: return Int64.self
+        case .float32: return Float.self
+        case .float64: return Double.self
+        case .complex64: return Complex<Float>.self
+        case .complex128: return Complex<Double>.self
+        }
+    }
+}

@@ -1,0 +1,95 @@
+/// A scalar op mapped over tensors of one rank, with broadcasting decided by the input types.
+///
+/// Inputs of lower rank are lifted by ``DimShuffle`` when the node is built (`elemwise(_:_:)`), so the op
+/// itself sees equal ranks. A dimension broadcasts only where its type says so; a runtime size-1 array in a
+/// non-broadcastable dimension is a shape error, as in Theano.
+public struct Elemwise: Op {
+    public let scalarOp: ScalarOp
+
+    public init(_ scalarOp: ScalarOp) { self.scalarOp = scalarOp }
+
+    public var description: String { "Elemwise{\(scalarOp.name)}" }
+
+    public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
+        let ndim = inputs[0].ndim
+        precondition(inputs.allSatisfy { $0.ndim == ndim }, "\(self): inputs must have one rank after broadcasting, got \(inputs)")
+        if let arity = scalarOp.arity {
+            precondition(inputs.count == arity, "\(self) takes \(arity) inputs, got \(inputs.count)")
+        }
+        let pattern = (0..<ndim).map { d in inputs.allSatisfy { $0.broadcastable[d] } }
+        return [TensorType(scalarOp.outputDType(inputs.map(\.dtype)), pattern)]
+    }
+
+    /// The output shape, or a failure naming the first input whose dimension does not match.
+    static func broadcastShape(_ shapes: [[Int]], _ types: [TensorType]? = nil) throws -> [Int] {
+        guard let ndim = shapes.first?.count else { return [] }
+        var out = [Int](repeating: 1, count: ndim)
+        var owner = [Int?](repeating: nil, count: ndim)
+        for (i, shape) in shapes.enumerated() {
+            for d in 0..<ndim {
+                let size = shape[d]
+                let broadcasts = types?[i].broadcastable[d] ?? (size == 1)
+                if broadcasts && size == 1 { continue }
+                if let j = owner[d], out[d] != size {
+                    throw OpFailure(.shapeMismatch, input: i,
+                        "input dimension mismatch: dimension \(d) of input \(i) has size \(size), but input \(j) has size \(out[d]) (shapes \(shapes.map { "\($0)" }.joined(separator: ", ")))")
+                }
+                out[d] = size
+                owner[d] = i
+            }
+        }
+        return out
+    }
+
+    public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
+        let shape = try Elemwise.broadcastShape(inputs.map(\.shape))
+        return [try ScalarEvaluation.evaluate(scalarOp, inputs, shape: shape)]
+    }
+
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        let ndim = inputs[0].ndim
+        return [(0..<ndim).map { d in
+            // The first input whose dimension does not broadcast fixes the size.
+            let i = inputs.firstIndex { !$0.broadcastable[d] } ?? 0
+            return inputShapes[i][d]
+        }]
+    }
+
+    public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
+        guard let gz = outputGrads[0] else { return inputs.map { _ in nil } }
+        let raw = try ElemwiseGradients.grad(scalarOp, inputs, outputs[0], gz)
+        return zip(inputs, raw).map { x, g in
+            guard let g, !x.dtype.isDiscrete else { return nil }
+            return reduceToInput(g, x)
+        }
+    }
+
+    /// Sums a gradient over the dimensions where the input broadcast, and casts it to the input's dtype.
+    func reduceToInput(_ g: TensorVariable, _ x: TensorVariable) -> TensorVariable {
+        var g = g
+        let axes = (0..<x.ndim).filter { x.broadcastable[$0] && !g.broadcastable[$0] }
+        if !axes.isEmpty { g = g.sum(axes: axes, keepdims: true) }
+        if g.dtype != x.dtype { g = cast(g, x.dtype) }
+        return g
+    }
+
+    public func prettyPrint(_ inputs: [String]) -> String {
+        if let symbol = scalarOp.infixSymbol, inputs.count >= 2 {
+            return "(" + inputs.joined(separator: " \(symbol) ") + ")"
+        }
+        switch scalarOp {
+        case .neg: return "-\(inputs[0])"
+        case .cast(let d): return "\(d)(\(inputs[0]))"
+        default: return "\(scalarOp.name)(\(inputs.joined(separator: ", ")))"
+        }
+    }
+}
+
+/// Builds an elementwise node, lifting lower-rank inputs with broadcastable leading dimensions.
+public func elemwise(_ op: ScalarOp, _ inputs: [TensorVariable]) -> TensorVariable {
+    let ndim = inputs.map(\.ndim).max() ?? 0
+    let lifted = inputs.map { x -> TensorVariable in
+        x.ndim == ndim ? x : x.dimshuffle([nil] + Array(repeating: nil, count: ndim - x.ndim - 1) + (0..<x.ndim).map { $0 })
+    }
+    return Elemwise(op)(lifted)
+}

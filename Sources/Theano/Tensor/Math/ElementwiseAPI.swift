@@ -1,0 +1,136 @@
+/// The elementwise functions and operators, as free functions and methods: `exp(x)`, `x + 1`, `a .< b`.
+
+// MARK: Operators
+
+extension TensorVariable {
+    public static func + (a: TensorVariable, b: TensorVariable) -> TensorVariable { elemwise(.add, [a, b]) }
+    public static func - (a: TensorVariable, b: TensorVariable) -> TensorVariable { elemwise(.sub, [a, b]) }
+    public static func * (a: TensorVariable, b: TensorVariable) -> TensorVariable { elemwise(.mul, [a, b]) }
+    public static func / (a: TensorVariable, b: TensorVariable) -> TensorVariable { elemwise(.trueDiv, [a, b]) }
+    public static func % (a: TensorVariable, b: TensorVariable) -> TensorVariable { elemwise(.mod, [a, b]) }
+
+    public static func + (a: TensorVariable, b: some TensorConvertible) -> TensorVariable { a + b.asTensor() }
+    public static func - (a: TensorVariable, b: some TensorConvertible) -> TensorVariable { a - b.asTensor() }
+    public static func * (a: TensorVariable, b: some TensorConvertible) -> TensorVariable { a * b.asTensor() }
+    public static func / (a: TensorVariable, b: some TensorConvertible) -> TensorVariable { a / b.asTensor() }
+    public static func % (a: TensorVariable, b: some TensorConvertible) -> TensorVariable { a % b.asTensor() }
+    public static func + (a: some TensorConvertible, b: TensorVariable) -> TensorVariable { a.asTensor() + b }
+    public static func - (a: some TensorConvertible, b: TensorVariable) -> TensorVariable { a.asTensor() - b }
+    public static func * (a: some TensorConvertible, b: TensorVariable) -> TensorVariable { a.asTensor() * b }
+    public static func / (a: some TensorConvertible, b: TensorVariable) -> TensorVariable { a.asTensor() / b }
+    public static func % (a: some TensorConvertible, b: TensorVariable) -> TensorVariable { a.asTensor() % b }
+
+    public static prefix func - (x: TensorVariable) -> TensorVariable { elemwise(.neg, [x]) }
+
+    public static func ** (a: TensorVariable, b: TensorVariable) -> TensorVariable { elemwise(.pow, [a, b]) }
+    public static func ** (a: TensorVariable, b: some TensorConvertible) -> TensorVariable { a ** b.asTensor() }
+    public static func ** (a: some TensorConvertible, b: TensorVariable) -> TensorVariable { a.asTensor() ** b }
+
+    public static func < (a: TensorVariable, b: some TensorConvertible) -> TensorVariable { lt(a, b) }
+    public static func <= (a: TensorVariable, b: some TensorConvertible) -> TensorVariable { le(a, b) }
+    public static func > (a: TensorVariable, b: some TensorConvertible) -> TensorVariable { gt(a, b) }
+    public static func >= (a: TensorVariable, b: some TensorConvertible) -> TensorVariable { ge(a, b) }
+    public static func .== (a: TensorVariable, b: some TensorConvertible) -> TensorVariable { eq(a, b) }
+    public static func .!= (a: TensorVariable, b: some TensorConvertible) -> TensorVariable { neq(a, b) }
+
+    public static func & (a: TensorVariable, b: some TensorConvertible) -> TensorVariable { elemwise(.and, [a, b.asTensor()]) }
+    public static func | (a: TensorVariable, b: some TensorConvertible) -> TensorVariable { elemwise(.or, [a, b.asTensor()]) }
+    public static func ^ (a: TensorVariable, b: some TensorConvertible) -> TensorVariable { elemwise(.xor, [a, b.asTensor()]) }
+    public static prefix func ~ (x: TensorVariable) -> TensorVariable { elemwise(.invert, [x]) }
+
+    public static func += (a: inout TensorVariable, b: some TensorConvertible) { a = a + b }
+    public static func -= (a: inout TensorVariable, b: some TensorConvertible) { a = a - b }
+    public static func *= (a: inout TensorVariable, b: some TensorConvertible) { a = a * b }
+    public static func /= (a: inout TensorVariable, b: some TensorConvertible) { a = a / b }
+}
+
+infix operator ** : MultiplicationPrecedence
+infix operator .== : ComparisonPrecedence
+infix operator .!= : ComparisonPrecedence
+
+// MARK: Unary functions
+
+public func abs(_ x: TensorVariable) -> TensorVariable { elemwise(.abs, [x]) }
+public func exp(_ x: TensorVariable) -> TensorVariable { elemwise(.exp, [x]) }
+public func log(_ x: TensorVariable) -> TensorVariable { elemwise(.log, [x]) }
+public func log1p(_ x: TensorVariable) -> TensorVariable { elemwise(.log1p, [x]) }
+public func expm1(_ x: TensorVariable) -> TensorVariable { elemwise(.expm1, [x]) }
+public func sqrt(_ x: TensorVariable) -> TensorVariable { elemwise(.sqrt, [x]) }
+public func sqr(_ x: TensorVariable) -> TensorVariable { elemwise(.sqr, [x]) }
+public func square(_ x: TensorVariable) -> TensorVariable { elemwise(.sqr, [x]) }
+public func reciprocal(_ x: TensorVariable) -> TensorVariable { elemwise(.reciprocal, [x]) }
+public func sin(_ x: TensorVariable) -> TensorVariable { elemwise(.sin, [x]) }
+public func cos(_ x: TensorVariable) -> TensorVariable { elemwise(.cos, [x]) }
+public func tan(_ x: TensorVariable) -> TensorVariable { elemwise(.tan, [x]) }
+public func tanh(_ x: TensorVariable) -> TensorVariable { elemwise(.tanh, [x]) }
+public func sigmoid(_ x: TensorVariable) -> TensorVariable { elemwise(.sigmoid, [x]) }
+public func softplus(_ x: TensorVariable) -> TensorVariable { elemwise(.softplus, [x]) }
+public func floor(_ x: TensorVariable) -> TensorVariable { elemwise(.floor, [x]) }
+public func ceil(_ x: TensorVariable) -> TensorVariable { elemwise(.ceil, [x]) }
+public func sgn(_ x: TensorVariable) -> TensorVariable { elemwise(.sgn, [x]) }
+public func neg(_ x: TensorVariable) -> TensorVariable { elemwise(.neg, [x]) }
+
+/// How `round` breaks ties.
+public enum RoundingMode: Sendable { case halfToEven, halfAwayFromZero }
+
+/// Rounds to the nearest integer; ties go to the even neighbour, as in numpy, unless told otherwise.
+public func round(_ x: TensorVariable, mode: RoundingMode = .halfToEven) -> TensorVariable {
+    elemwise(mode == .halfToEven ? .roundHalfToEven : .roundHalfAwayFromZero, [x])
+}
+
+// MARK: Binary and ternary functions
+
+public func add(_ xs: TensorVariable...) -> TensorVariable { elemwise(.add, xs) }
+public func mul(_ xs: TensorVariable...) -> TensorVariable { elemwise(.mul, xs) }
+public func maximum(_ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable { elemwise(.maximum, [a.asTensor(), b.asTensor()]) }
+public func minimum(_ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable { elemwise(.minimum, [a.asTensor(), b.asTensor()]) }
+public func pow(_ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable { elemwise(.pow, [a.asTensor(), b.asTensor()]) }
+public func mod(_ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable { elemwise(.mod, [a.asTensor(), b.asTensor()]) }
+/// Floor division, Python's `//`.
+public func intDiv(_ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable { elemwise(.intDiv, [a.asTensor(), b.asTensor()]) }
+public func trueDiv(_ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable { elemwise(.trueDiv, [a.asTensor(), b.asTensor()]) }
+
+public func lt(_ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable { elemwise(.lt, [a.asTensor(), b.asTensor()]) }
+public func gt(_ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable { elemwise(.gt, [a.asTensor(), b.asTensor()]) }
+public func le(_ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable { elemwise(.le, [a.asTensor(), b.asTensor()]) }
+public func ge(_ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable { elemwise(.ge, [a.asTensor(), b.asTensor()]) }
+public func eq(_ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable { elemwise(.eq, [a.asTensor(), b.asTensor()]) }
+public func neq(_ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable { elemwise(.neq, [a.asTensor(), b.asTensor()]) }
+
+/// Elementwise choice: `a` where `condition` is true, else `b`. Both sides are computed.
+public func `switch`(_ condition: some TensorConvertible, _ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable {
+    elemwise(.switch, [condition.asTensor(), a.asTensor(), b.asTensor()])
+}
+
+/// numpy's name for `switch`.
+public func `where`(_ condition: some TensorConvertible, _ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable {
+    `switch`(condition, a, b)
+}
+
+/// Limits values to `[low, high]`.
+public func clip(_ x: TensorVariable, _ low: some TensorConvertible, _ high: some TensorConvertible) -> TensorVariable {
+    elemwise(.clip, [x, low.asTensor(), high.asTensor()])
+}
+
+/// Converts to another dtype.
+public func cast(_ x: TensorVariable, _ dtype: DType) -> TensorVariable {
+    x.dtype == dtype ? x : elemwise(.cast(dtype), [x])
+}
+
+/// `b` broadcast to the shape of `a` (Theano's `fill`).
+public func fill(_ a: TensorVariable, _ b: some TensorConvertible) -> TensorVariable { elemwise(.second, [a, b.asTensor()]) }
+
+extension TensorVariable {
+    public func astype(_ dtype: DType) -> TensorVariable { cast(self, dtype) }
+    public func clip(_ low: some TensorConvertible, _ high: some TensorConvertible) -> TensorVariable { Theano.clip(self, low, high) }
+}
+
+/// Zeros of the shape and dtype of `x`.
+public func zerosLike(_ x: TensorVariable, dtype: DType? = nil) -> TensorVariable {
+    fill(x, TensorConstant(NDArray(zeros: [], dtype: dtype ?? x.dtype)))
+}
+
+/// Ones of the shape and dtype of `x`.
+public func onesLike(_ x: TensorVariable, dtype: DType? = nil) -> TensorVariable {
+    fill(x, TensorConstant(NDArray(scalar: Int8(1)).astype(dtype ?? x.dtype)))
+}
