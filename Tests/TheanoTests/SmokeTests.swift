@@ -35,3 +35,8 @@ import Theano
     #expect(try acc(300).item(as: Int64.self) == 1)
     #expect(state.value.item(as: Int64.self) == 301)
 }
+
+@Test func verifyGradAcceptsCorrectGradients() throws {
+    try verifyGrad({ x in exp(sin(x[0] ** 2)) * x[1] }, at: [NDArray([0.3, -1.2]), NDArray([2.0, 0.5])])
+    try verifyGrad({ x in x[0].sum(axis: 1) + x[0].max(axis: 1) }, at: [NDArray([[0.3, -1.2], [2.0, 0.5]])])
+}
