@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+@testable import Theano
+
+@Suite struct NPYTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("theano-io-\(UUID().uuidString)").path
+
+    init() throws { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+
+    @Test(arguments: [DType.bool, .int8, .int16, .int32, .int64, .float32, .float64, .complex64, .complex128])
+    func roundTripsEveryDType(_ dtype: DType) throws {
+        let a = NDArray([[1, 0, 3], [4, 5, 0]], dtype: dtype)
+        let path = directory + "/a.npy"
+        try save(a, to: path)
+        #expect(try load(path) == a)
+    }
+
+    @Test func headerIsAlignedAndReadableByNumpy() {
+        let data = NPY.encode(NDArray([1.0, 2.0, 3.0]))
+        let header = String(decoding: data[10..<(10 + Int(data[8]))], as: UTF8.self)
+        #expect(header.contains("'descr': '<f8'"))
+        #expect(header.contains("'shape': (3,)"))
+        #expect((10 + Int(data[8])) % 64 == 0)
+    }
+
+    @Test func transposedViewsAreWrittenInLogicalOrder() throws {
+        let a = NDArray([[1.0, 2.0], [3.0, 4.0]]).T
+        #expect(try NPY.decode(NPY.encode(a)).doubles == [1, 3, 2, 4])
+    }
+
+    @Test func badFilesThrowClearErrors() throws {
+        #expect(throws: TheanoError.self) { try NPY.decode(Data([1, 2, 3])) }
+        var truncated = NPY.encode(NDArray([1.0, 2.0, 3.0]))
+        truncated.removeLast(8)
+        let error = try #require(throws: TheanoError.self) { try NPY.decode(truncated) }
+        #expect(error.message.contains("truncated data"))
+        #expect(throws: TheanoError.self) { try load(directory + "/missing.npy") }
+    }
+
+    @Test func npzRoundTrip() throws {
+        let path = directory + "/params.npz"
+        let arrays = ["W": NDArray([[0.5, -1.0]], dtype: .float32), "b": NDArray([1, 2, 3])]
+        try NPZ.save(arrays, to: path)
+        let back = try NPZ.load(path)
+        #expect(back == arrays)
+        try NPZ.save(arrays, to: path, compressed: true)
+        #expect(try NPZ.load(path) == arrays)
+    }
+
+    @Test func npzRejectsNonArchives() throws {
+        let path = directory + "/junk.npz"
+        try Data("not a zip".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: TheanoError.self) { try NPZ.load(path) }
+    }
+}
