@@ -288,3 +288,19 @@ extension NDArray: Equatable {
         return compare(a.dtype.elementType)
     }
 }
+
+extension NDArray {
+    /// Writes one element, converting `value` to the array's dtype. Copies the storage first when another
+    /// array shares it, so no other value changes.
+    public mutating func set<T: TensorElement>(_ index: [Int], to value: T) {
+        precondition(index.count == ndim, "NDArray.set: \(index.count) indices for rank \(ndim)")
+        makeUniqueContiguous()
+        var position = offset
+        for (axis, i) in index.enumerated() {
+            precondition(i >= 0 && i < shape[axis], "NDArray.set: index \(i) out of range for axis \(axis) of size \(shape[axis])")
+            position += i * strides[axis]
+        }
+        func write<E: TensorElement>(_: E.Type) { storage.pointer.assumingMemoryBound(to: E.self)[position] = E(converting: value) }
+        write(dtype.elementType)
+    }
+}

@@ -5,8 +5,14 @@
 /// non-broadcastable dimension is a shape error, as in Theano.
 public struct Elemwise: Op {
     public let scalarOp: ScalarOp
+    /// The inputs' broadcast patterns, so `perform` can refuse a runtime size-1 dimension the type does not
+    /// let broadcast. nil (for nodes built by rewrites) lets any size-1 dimension broadcast.
+    public let inputBroadcastable: [[Bool]]?
 
-    public init(_ scalarOp: ScalarOp) { self.scalarOp = scalarOp }
+    public init(_ scalarOp: ScalarOp, inputBroadcastable: [[Bool]]? = nil) {
+        self.scalarOp = scalarOp
+        self.inputBroadcastable = inputBroadcastable
+    }
 
     public var description: String { "Elemwise{\(scalarOp.name)}" }
 
@@ -21,14 +27,14 @@ public struct Elemwise: Op {
     }
 
     /// The output shape, or a failure naming the first input whose dimension does not match.
-    static func broadcastShape(_ shapes: [[Int]], _ types: [TensorType]? = nil) throws -> [Int] {
+    static func broadcastShape(_ shapes: [[Int]], _ patterns: [[Bool]]? = nil) throws -> [Int] {
         guard let ndim = shapes.first?.count else { return [] }
         var out = [Int](repeating: 1, count: ndim)
         var owner = [Int?](repeating: nil, count: ndim)
         for (i, shape) in shapes.enumerated() {
             for d in 0..<ndim {
                 let size = shape[d]
-                let broadcasts = types?[i].broadcastable[d] ?? (size == 1)
+                let broadcasts = patterns?[i][d] ?? (size == 1)
                 if broadcasts && size == 1 { continue }
                 if let j = owner[d], out[d] != size {
                     throw OpFailure(.shapeMismatch, input: i,
@@ -42,7 +48,7 @@ public struct Elemwise: Op {
     }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
-        let shape = try Elemwise.broadcastShape(inputs.map(\.shape))
+        let shape = try Elemwise.broadcastShape(inputs.map(\.shape), inputBroadcastable)
         return [try ScalarEvaluation.evaluate(scalarOp, inputs, shape: shape)]
     }
 
@@ -91,5 +97,5 @@ public func elemwise(_ op: ScalarOp, _ inputs: [TensorVariable]) -> TensorVariab
     let lifted = inputs.map { x -> TensorVariable in
         x.ndim == ndim ? x : x.dimshuffle([nil] + Array(repeating: nil, count: ndim - x.ndim - 1) + (0..<x.ndim).map { $0 })
     }
-    return Elemwise(op)(lifted)
+    return Elemwise(op, inputBroadcastable: lifted.map(\.broadcastable))(lifted)
 }

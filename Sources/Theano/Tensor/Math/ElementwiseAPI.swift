@@ -44,7 +44,12 @@ extension TensorVariable {
     public static func /= (a: inout TensorVariable, b: some TensorConvertible) { a = a / b }
 }
 
-infix operator ** : MultiplicationPrecedence
+/// Python's `**`: binds tighter than `*` and groups to the right (`2 ** 3 ** 2` is `2 ** 9`).
+precedencegroup ExponentiationPrecedence {
+    higherThan: MultiplicationPrecedence
+    associativity: right
+}
+infix operator ** : ExponentiationPrecedence
 infix operator .== : ComparisonPrecedence
 infix operator .!= : ComparisonPrecedence
 
