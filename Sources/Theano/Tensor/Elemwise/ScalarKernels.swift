@@ -43,7 +43,11 @@ enum ScalarKernels {
             let r = a.truncatingRemainder(dividingBy: b)
             return (r != 0 && (r < 0) != (b < 0)) ? r + b : r
         }
-        case .pow: return { T.pow($0, $1) }
+        case .pow: return { x, y in
+            // Integral exponents are defined for negative bases too, as in C's pow and numpy.
+            if y == y.rounded(.towardZero) && Swift.abs(y) < T(1 << 30) { return T.pow(x, Int(y)) }
+            return T.pow(x, y)
+        }
         case .maximum: return { a, b in a.isNaN || b.isNaN ? .nan : Swift.max(a, b) }
         case .minimum: return { a, b in a.isNaN || b.isNaN ? .nan : Swift.min(a, b) }
         case .second: return { _, b in b }

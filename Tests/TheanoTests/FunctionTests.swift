@@ -1,0 +1,153 @@
+import Testing
+@testable import Theano
+
+@Suite struct FunctionCallTests {
+    @Test func singleOutputReturnsAnArrayAndListsReturnLists() throws {
+        let a = dmatrix("a"), b = dmatrix("b")
+        let diff = a - b
+        let f = try function([a, b], [diff, abs(diff), diff ** 2])
+        let out = try f([[1.0, 1.0], [1.0, 1.0]], [[0.0, 1.0], [2.0, 3.0]])
+        #expect(out.map(\.description) == ["[[ 1.  0.]\n [-1. -2.]]", "[[1. 0.]\n [1. 2.]]", "[[1. 0.]\n [1. 4.]]"])
+    }
+
+    @Test func defaultValuesFillMissingArguments() throws {
+        let x = dscalar("x"), y = dscalar("y"), w = dscalar("w")
+        let f = try function([x, In(y, value: 1), In(w, value: 2, name: "w_by_name")], (x + y) * w)
+        #expect(try f(33).item() == 68)
+        #expect(try f(33, 2).item() == 70)
+        #expect(try f(33, 0, 1).item() == 33)
+        let missing = try #require(throws: TheanoError.self) { try f() }
+        #expect(missing.kind == .missingInput)
+        #expect(throws: TheanoError.self) { try f(1, 2, 3, 4) }
+    }
+
+    @Test func allowInputDowncastCastsSilently() throws {
+        let x = fvector("x")
+        let f = try function([x], x * 2, allowInputDowncast: true)
+        #expect(try f(NDArray([0.1, 0.2])).dtype == .float32)
+    }
+
+    @Test func updatesUseThePreCallStateAndLandTogether() throws {
+        let a = shared(1.0, name: "a"), b = shared(2.0, name: "b")
+        let swap = try function([], [a + b], updates: [(a, b), (b, a)])
+        let out = try swap()
+        #expect(out[0].item() == 3)
+        #expect(a.value.item() == 2 && b.value.item() == 1)
+    }
+
+    @Test func aFailedCallChangesNoSharedVariable() throws {
+        let w = shared([1.0, 2.0], name: "w")
+        let count = shared(0, name: "count")
+        let x = dvector("x")
+        let f = try function([x], (w * x).sum(), updates: [(count, count + 1), (w, w - x)])
+        #expect(throws: TheanoError.self) { try f([1.0, 2.0, 3.0]) }
+        #expect(w.value.doubles == [1, 2])
+        #expect(count.value.item(as: Int64.self) == 0)
+        try f([1.0, 1.0])
+        #expect(w.value.doubles == [0, 1] && count.value.item(as: Int64.self) == 1)
+    }
+
+    @Test func returnedArraysNeverAliasState() throws {
+        let w = shared([1.0, 2.0], name: "w")
+        let f = try function([], w)
+        var out = try f()
+        out.set([0], to: 99.0)
+        #expect(w.value.doubles == [1, 2])
+        var read = w.getValue()
+        read.set([1], to: -1.0)
+        #expect(w.value.doubles == [1, 2])
+        #expect(try f().doubles == [1, 2])
+    }
+
+    @Test func givensReplaceVariables() throws {
+        let x = dscalar("x"), y = dscalar("y"), z = dscalar("z")
+        let f = try function([z], x * y, givens: [(x, z + 1), (y, z * 2)])
+        #expect(try f(3).item() == 24)
+    }
+
+    @Test func sharedValuesCanBeReadAndSet() throws {
+        let w = shared([0.1, 0.25, 0.15, 0.3], name: "W")
+        #expect(w.type == TensorType(.float64, [false]))
+        #expect(w.getValue().description == "[0.1  0.25 0.15 0.3 ]")
+        try w.setValue([1.0, 2.0, 3.0, 4.0])
+        #expect(w.value.doubles == [1, 2, 3, 4])
+        try w.setValue([1, 2])
+        #expect(w.value.doubles == [1, 2])
+        #expect(throws: TheanoError.self) { try w.setValue([[1.0]]) }
+        #expect(shared(0).dtype == .int64)
+        #expect(shared(0.0).dtype == .float64)
+    }
+
+    @Test func evalCompilesOnce() throws {
+        let x = dscalar("x")
+        #expect(try (x * 2).eval([x: 4.0]).item() == 8)
+    }
+}
+
+@Suite struct FunctionBuildErrors {
+    @Test func updateTypeMismatchUsesTheanosMessage() throws {
+        let w = shared([1.0, 2.0], name: "W")
+        let error = try #require(throws: TheanoError.self) {
+            try function([], updates: [(w, cast(w, .float32))])
+        }
+        #expect(error.kind == .invalidUpdate)
+        #expect(error.message.contains("an update must have the same type as the original shared variable"))
+        #expect(error.message.contains("TensorType(float64, vector)") && error.message.contains("TensorType(float32, vector)"))
+    }
+
+    @Test func sharedVariableAsExplicitInputIsRejected() throws {
+        let w = shared([1.0], name: "W")
+        let error = try #require(throws: TheanoError.self) { try function([w], w * 2) }
+        #expect(error.message.contains("shared variable"))
+    }
+
+    @Test func duplicateUpdateTargetsAreRejected() throws {
+        let w = shared(1.0, name: "W")
+        let error = try #require(throws: TheanoError.self) { try function([], updates: [(w, w + 1), (w, w * 2)]) }
+        #expect(error.message.contains("two updates"))
+    }
+
+    @Test func unknownGivensAreRejected() throws {
+        let x = dscalar("x"), stranger = dscalar("stranger")
+        let error = try #require(throws: TheanoError.self) { try function([x], x * 2, givens: [(stranger, x)]) }
+        #expect(error.kind == .invalidGivens && error.message.contains("stranger"))
+    }
+
+    @Test func missingAndUnusedInputsAreNamed() throws {
+        let x = dscalar("x"), y = dscalar("y")
+        let missing = try #require(throws: TheanoError.self) { try function([x], x + y) }
+        #expect(missing.kind == .missingInput && missing.message.contains("y"))
+        let unused = try #require(throws: TheanoError.self) { try function([x, y], x * 2) }
+        #expect(unused.kind == .unusedInput && unused.message.contains("y"))
+        #expect(try function([x, y], x * 2, onUnusedInput: .ignore)(1, 2).item() == 2)
+    }
+}
+
+@Suite struct GradErrors {
+    @Test func nonScalarCostIsAnError() throws {
+        let x = dvector("x")
+        let error = try #require(throws: TheanoError.self) { try grad(x * 2, wrt: x) }
+        #expect(error.kind == .nonScalarCost)
+    }
+
+    @Test func disconnectedInputsRaiseOrGiveZeros() throws {
+        let x = dscalar("x"), w = dvector("w")
+        let error = try #require(throws: TheanoError.self) { try grad(x * 2, wrt: w) }
+        #expect(error.kind == .disconnectedInput && error.message.contains("w"))
+        let zeros = try grad(x * 2, wrt: [x, w], disconnectedInputs: .returnZeros)
+        #expect(try function([x, w], zeros[1], onUnusedInput: .ignore)(1, [1.0, 2.0]).doubles == [0, 0])
+    }
+
+    @Test func gradientsSumOverRepeatedUse() throws {
+        let x = dscalar("x")
+        let g = try grad(x * x * x + x, wrt: x)
+        #expect(try g.eval([x: 2.0]).item() == 13)
+    }
+
+    @Test func considerConstantStopsTheGradient() throws {
+        let x = dscalar("x")
+        let y = x * x
+        let g = try grad(y * x, wrt: x, considerConstant: [y])
+        #expect(try g.eval([x: 3.0]).item() == 9)
+    }
+}
