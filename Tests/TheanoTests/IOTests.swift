@@ -53,3 +53,22 @@ import Testing
         #expect(throws: TheanoError.self) { try NPZ.load(path) }
     }
 }
+
+@Suite struct DigitsDataTests {
+    @Test func loadsTheBundledDataSet() throws {
+        let digits = try Digits.load()
+        #expect(digits.count == 1797)
+        #expect(digits.images.shape == [1797, 64])
+        let pixels = digits.images.doubles
+        #expect(pixels.min()! == 0 && pixels.max()! == 1)
+        #expect(Set(digits.labels.scalars(as: Int64.self)) == Set(0...9))
+        let (train, test) = digits.split(testFraction: 0.2, seed: 1)
+        #expect(train.count + test.count == 1797 && test.count == 359)
+    }
+
+    @Test func corruptGzipIsAClearError() throws {
+        let error = try #require(throws: TheanoError.self) { try Gzip.decompress(Data([0x1F, 0x8B, 8, 0] + [UInt8](repeating: 7, count: 30))) }
+        #expect(error.kind == .io)
+        #expect(throws: TheanoError.self) { try Digits.load(path: "/nonexistent/digits.csv.gz") }
+    }
+}
