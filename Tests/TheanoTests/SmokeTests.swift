@@ -40,3 +40,12 @@ import Theano
     try verifyGrad({ x in exp(sin(x[0] ** 2)) * x[1] }, at: [NDArray([0.3, -1.2]), NDArray([2.0, 0.5])])
     try verifyGrad({ x in x[0].sum(axis: 1) + x[0].max(axis: 1) }, at: [NDArray([[0.3, -1.2], [2.0, 0.5]])])
 }
+
+@Test func prettyPrintShowsTheExpressionAsWritten() throws {
+    let x = dmatrix("x")
+    #expect(pp(1 / (1 + exp(-x))) == "(1 / (1 + exp(-x)))")
+    let v = dvector("v")
+    #expect(pp(x * v) == "(x * v)")
+    let g = try grad((x ** 2).sum(), wrt: x)
+    #expect(pp(g).contains("x"))
+}

@@ -62,6 +62,11 @@ public struct DimShuffle: Op {
 
     public func prettyPrint(_ inputs: [String]) -> String {
         if pattern.count == 2 && pattern == [1, 0] { return "\(inputs[0]).T" }
+        // Broadcasting lifts (new leading axes, order kept) are implicit in what the user wrote.
+        let kept = pattern.compactMap { $0 }
+        if kept == Array(0..<inputBroadcastable.count), pattern.prefix(pattern.count - kept.count).allSatisfy({ $0 == nil }) {
+            return inputs[0]
+        }
         return "\(inputs[0]).dimshuffle(\(pattern.map { $0.map(String.init) ?? "x" }.joined(separator: ", ")))"
     }
 }
