@@ -1,0 +1,100 @@
+/// A tensor of a given shape filled with a value (broadcast into it). Sizes are int scalar inputs.
+public struct Alloc: Op {
+    public let ndim: Int
+    /// Which dimensions are known to have size 1 (from constant sizes).
+    public let broadcastable: [Bool]
+    public var description: String { "Alloc" }
+
+    public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
+        precondition(inputs.count == ndim + 1 && inputs[0].ndim <= ndim, "alloc: a value of rank \(inputs[0].ndim) cannot fill \(ndim) dimensions")
+        return [TensorType(inputs[0].dtype, broadcastable)]
+    }
+
+    public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
+        let shape = inputs.dropFirst().map { Int($0.item(as: Int64.self)) }
+        guard shape.allSatisfy({ $0 >= 0 }) else { throw OpFailure(.shapeMismatch, "alloc: negative size in \(shape)") }
+        let v = inputs[0]
+        let padded = v.reshaped(Array(repeating: 1, count: ndim - v.ndim) + v.shape)
+        _ = try Elemwise.broadcastShape([shape, padded.shape])
+        return [padded.broadcast(to: shape).copy()]
+    }
+
+    public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
+        guard let gz = outputGrads[0], !inputs[0].dtype.isDiscrete else { return inputs.map { _ in nil } }
+        let v = inputs[0]
+        var g = gz
+        let extra = ndim - v.ndim
+        if extra > 0 { g = g.sum(axes: Array(0..<extra)) }
+        let axes = (0..<v.ndim).filter { v.broadcastable[$0] && !g.broadcastable[$0] }
+        if !axes.isEmpty { g = g.sum(axes: axes, keepdims: true) }
+        if g.dtype != v.dtype { g = cast(g, v.dtype) }
+        return [g] + inputs.dropFirst().map { _ in nil }
+    }
+}
+
+/// A tensor of `shape` filled with `value`: `alloc(0.0, 3, n)`.
+public func alloc(_ value: some TensorConvertible, _ shape: any TensorConvertible...) -> TensorVariable {
+    alloc(value, shape: shape)
+}
+
+public func alloc(_ value: some TensorConvertible, shape: [any TensorConvertible]) -> TensorVariable {
+    let sizes = shape.map { s -> TensorVariable in let v = s.asTensor(); return v.dtype == .int64 ? v : cast(v, .int64) }
+    let pattern = sizes.map { ($0 as? TensorConstant)?.uniformValue == 1 }
+    return Alloc(ndim: sizes.count, broadcastable: pattern)([value.asTensor()] + sizes)
+}
+
+/// Zeros of a shape.
+public func zeros(_ shape: [Int], dtype: DType? = nil) -> TensorVariable {
+    alloc(TensorConstant(NDArray(zeros: [], dtype: dtype ?? config.floatX)), shape: shape)
+}
+
+/// Ones of a shape.
+public func ones(_ shape: [Int], dtype: DType? = nil) -> TensorVariable {
+    alloc(TensorConstant(NDArray(scalar: 1.0).astype(dtype ?? config.floatX)), shape: shape)
+}
+
+/// Evenly spaced values in `[start, stop)`, numpy's `arange`.
+public struct ARange: Op {
+    public let dtype: DType
+    public var description: String { "ARange{\(dtype)}" }
+    public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
+        precondition(inputs.count == 3 && inputs.allSatisfy { $0.ndim == 0 }, "arange: start, stop and step must be scalars")
+        return [TensorType(dtype, [false])]
+    }
+    public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
+        let (start, stop, step) = (inputs[0].item(as: Double.self), inputs[1].item(as: Double.self), inputs[2].item(as: Double.self))
+        guard step != 0 else { throw OpFailure(.badArgument, input: 2, "arange: step cannot be zero") }
+        let count = Swift.max(0, Int((stop - start) / step).advanced(by: ((stop - start) / step).truncatingRemainder(dividingBy: 1) > 0 ? 1 : 0))
+        return [NDArray((0..<count).map { start + Double($0) * step }, shape: [count]).astype(dtype)]
+    }
+    public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] { [nil, nil, nil] }
+}
+
+/// `arange(stop)`, `arange(start, stop, step)`; integer bounds give int64, as in numpy.
+public func arange(_ start: some TensorConvertible, _ stop: (any TensorConvertible)? = nil, _ step: (any TensorConvertible)? = nil, dtype: DType? = nil) -> TensorVariable {
+    let (a, b) = stop.map { (start.asTensor(), $0.asTensor()) } ?? (constant(Int64(0)), start.asTensor())
+    let c = step?.asTensor() ?? constant(Int64(1))
+    let natural = DType.upcast([a.dtype, b.dtype, c.dtype])
+    return ARange(dtype: dtype ?? (natural.isDiscrete ? .int64 : natural))(a, b, c)
+}
+
+/// An `n × m` matrix with ones on the `k`-th diagonal.
+public struct Eye: Op {
+    public let dtype: DType
+    public var description: String { "Eye{\(dtype)}" }
+    public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [TensorType(dtype, [false, false])] }
+    public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
+        let (n, m, k) = (Int(inputs[0].item(as: Int64.self)), Int(inputs[1].item(as: Int64.self)), Int(inputs[2].item(as: Int64.self)))
+        guard n >= 0, m >= 0 else { throw OpFailure(.shapeMismatch, "eye: negative size \(n)×\(m)") }
+        var values = [Double](repeating: 0, count: n * m)
+        for i in 0..<n where i + k >= 0 && i + k < m { values[i * m + i + k] = 1 }
+        return [NDArray(values, shape: [n, m]).astype(dtype)]
+    }
+    public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] { [nil, nil, nil] }
+}
+
+/// The identity matrix, or ones on the `k`-th diagonal of an `n × m` matrix.
+public func eye(_ n: some TensorConvertible, m: (any TensorConvertible)? = nil, k: Int = 0, dtype: DType? = nil) -> TensorVariable {
+    let nv = cast(n.asTensor(), .int64)
+    return Eye(dtype: dtype ?? config.floatX)(nv, m.map { cast($0.asTensor(), .int64) } ?? nv, constant(Int64(k)))
+}
