@@ -31,9 +31,12 @@ import Testing
         let W = shared([0.2, 0.7], name: "W")
         let y = (x * W).sum()
         let f = try function([x, target], y, updates: [(W, W - 0.1 * (try grad(sqr(target - y), wrt: W)))])
-        var last = 0.0
-        for _ in 0..<10 { last = try f([1, 1], 20.0).item() }
-        #expect(Swift.abs(last - 20) < 0.01)
+        var outputs: [Double] = []
+        for _ in 0..<10 { outputs.append(try f([1, 1], 20.0).item()) }
+        // Each step closes 60% of the remaining gap: 0.9, 8.54, 13.124, …
+        #expect(close(Array(outputs.prefix(3)), [0.9, 8.54, 13.124]))
+        #expect(Swift.abs(outputs[9] - 20) < 0.2)
+        #expect(W.getValue().description == "[ 9.6922548 10.1922548]")
     }
 
     @Test func xorNetworkLearnsXor() throws {
