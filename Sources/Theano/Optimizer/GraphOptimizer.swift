@@ -1,34 +1,40 @@
+import Foundation
+
 /// The optimizer stage's entry point: rewrites a function graph as the mode asks.
+///
+/// The pipeline follows Theano's order: merge, then canonicalize/stabilize/specialize to a fixed point
+/// (constant folding included), then merge again, then elementwise fusion.
 enum GraphOptimizer {
+    static let localRewrites: [LocalRewrite] = [
+        ConstantFolding.rewrite,
+        ElemwiseRewrites.useless,
+        ElemwiseRewrites.dimshuffleChain,
+        ElemwiseRewrites.stabilize,
+        ElemwiseRewrites.logSumExp,
+        ElemwiseRewrites.powSpecialize,
+        ElemwiseRewrites.sumOfScaled,
+    ] + extraRewrites
+
+    /// Rewrites other stages register (nnet's softmax and cross-entropy forms).
+    static var extraRewrites: [LocalRewrite] { NNetRewrites.all }
+
     static func optimize(_ graph: FunctionGraph, mode: Mode) throws -> RewriteReport {
-        RewriteReport()
-    }
-}
-
-/// Which rewrites fired during one compilation, how often, and how long each took.
-public struct RewriteReport: Sendable, CustomStringConvertible {
-    public struct Entry: Sendable {
-        public let name: String
-        public var count: Int
-        public var seconds: Double
-    }
-    public var entries: [Entry] = []
-    public var totalSeconds: Double = 0
-
-    mutating func record(_ name: String, count: Int = 1, seconds: Double) {
-        if let i = entries.firstIndex(where: { $0.name == name }) {
-            entries[i].count += count
-            entries[i].seconds += seconds
-        } else {
-            entries.append(Entry(name: name, count: count, seconds: seconds))
+        var report = RewriteReport()
+        guard mode.optimizer != .none else { return report }
+        let start = Date()
+        let record = mode.recordRewrites
+        if !mode.excluding.contains("merge") { MergePass().run(graph, report: &report) }
+        let enabled = localRewrites.filter { rewrite in
+            guard rewrite.isEnabled(in: mode) else { return false }
+            if mode.optimizer == .fastCompile { return rewrite.tags.contains("fast_compile") || mode.including.contains(rewrite.name) }
+            return true
         }
-    }
-
-    public var description: String {
-        var lines = ["rewrites: \(entries.reduce(0) { $0 + $1.count }) applications in \(String(format: "%.3f", totalSeconds * 1000)) ms"]
-        for e in entries.sorted(by: { $0.seconds > $1.seconds }) {
-            lines.append("  \(e.name): \(e.count) times, \(String(format: "%.3f", e.seconds * 1000)) ms")
+        EquilibriumPass(rewrites: enabled).run(graph, report: &report, record: record)
+        if !mode.excluding.contains("merge") { MergePass().run(graph, report: &report) }
+        if mode.optimizer == .fastRun && !mode.excluding.contains("fusion") {
+            ElemwiseFusion.run(graph, report: &report)
         }
-        return lines.joined(separator: "\n")
+        report.totalSeconds = Date().timeIntervalSince(start)
+        return report
     }
 }

@@ -304,3 +304,11 @@ extension NDArray {
         write(dtype.elementType)
     }
 }
+
+extension NDArray {
+    /// The elements' bytes in row-major order, for hashing and serialisation.
+    var rawBytes: [UInt8] {
+        let c = contiguous()
+        return Array(UnsafeRawBufferPointer(start: c.baseAddress, count: c.count * dtype.itemSize))
+    }
+}

@@ -1,0 +1,4 @@
+/// The nnet stage's rewrites, registered with the optimizer.
+enum NNetRewrites {
+    static var all: [LocalRewrite] { [] }
+}
