@@ -1,9 +1,66 @@
 /// Picks the backend for a mode and wraps it in the mode's checks.
 enum Linking {
     static func link(_ graph: FunctionGraph, mode: Mode, unoptimized: () -> FunctionGraph) throws -> any Program {
+        switch mode.check {
+        case .nanGuard:
+            let program = ReferenceProgram(Schedule(graph))
+            program.afterNode = NaNGuard.check
+            return program
+        case .debug:
+            return DebugProgram(optimized: ReferenceProgram(Schedule(graph)), graph: graph,
+                                reference: ReferenceProgram(Schedule(unoptimized())))
+        case .none:
+            break
+        }
         switch mode.backend {
-        case .reference, .vm:
-            return try ReferenceLinker().link(graph)
+        case .reference: return try ReferenceLinker().link(graph)
+        case .vm: return try VMLinker().link(graph)
+        }
+    }
+}
+
+/// Throws at the first node whose output holds NaN or ±Inf.
+enum NaNGuard {
+    static func check(_ node: Apply, _ outputs: [NDArray]) throws {
+        for (i, value) in outputs.enumerated() where value.dtype.isFloat || value.dtype.isComplex {
+            let values = value.dtype.isComplex ? value.astype(.complex128).scalars(as: Double.self) : value.doubles
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw OpFailure(.numericalError, "NanGuardMode: output \(i) holds \(values[bad]) at flat index \(bad) (shape \(value.shape))")
+            }
+        }
+    }
+}
+
+/// Runs the optimized and the unoptimized graph on the same inputs and throws when they disagree,
+/// naming the output and the rewrite that produced the node computing it.
+final class DebugProgram: Program, @unchecked Sendable {
+    let optimized: ReferenceProgram
+    let graph: FunctionGraph
+    let reference: ReferenceProgram
+
+    init(optimized: ReferenceProgram, graph: FunctionGraph, reference: ReferenceProgram) {
+        self.optimized = optimized
+        self.graph = graph
+        self.reference = reference
+    }
+
+    func run(_ inputs: [NDArray]) throws -> [NDArray] {
+        let fast = try optimized.run(inputs)
+        let expected = try reference.run(inputs)
+        for (i, (a, b)) in zip(fast, expected).enumerated() where !DebugProgram.agree(a, b) {
+            let output = graph.outputs[i]
+            let rewrite = output.owner.flatMap { graph.producedBy[ObjectIdentifier($0)] } ?? "no rewrite (the node is the user's)"
+            throw TheanoError(.numericalError, "DebugMode: output \(i) (\(pp(output))) differs after optimization: optimized \(a), reference \(b); the node was produced by \(rewrite)")
+        }
+        return fast
+    }
+
+    static func agree(_ a: NDArray, _ b: NDArray) -> Bool {
+        guard a.shape == b.shape else { return false }
+        if a.dtype.isComplex || b.dtype.isComplex { return a.astype(.complex128) == b.astype(.complex128) }
+        let tolerance = (a.dtype == .float32 || b.dtype == .float32) ? 1e-4 : 1e-7
+        return zip(a.doubles, b.doubles).allSatisfy { x, y in
+            x == y || (x.isNaN && y.isNaN) || Swift.abs(x - y) <= tolerance * Swift.max(1, Swift.abs(y))
         }
     }
 }

@@ -15,6 +15,13 @@ enum ElemwiseRewrites {
         case .mul where x.count == 2:
             if constantValue(x[1]) == 1 { return keep(x[0]) }
             if constantValue(x[0]) == 1 { return keep(x[1]) }
+            // (a / z) * z → a: this is what makes the gradient of log(sigmoid(x)) finite.
+            for (quotient, z) in [(x[0], x[1]), (x[1], x[0])] where scalarOp(quotient) == .trueDiv && args(quotient)[1] === z {
+                if let kept = keep(args(quotient)[0]) { return kept }
+            }
+        case .second:
+            // Filling a scalar (or an all-broadcastable tensor) is just the value.
+            if out.broadcastable.allSatisfy({ $0 }) { return keep(x[1]) }
         case .add where x.count == 2:
             if constantValue(x[1]) == 0 { return keep(x[0]) }
             if constantValue(x[0]) == 0 { return keep(x[1]) }
