@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+@testable import Theano
+
+@Suite struct NNetValueTests {
+    @Test func softmaxRowsSumToOneAndSurviveHugeLogits() throws {
+        let x = dmatrix("x")
+        let out = try evaluate([x], softmax(x), [[[1.0, 2.0, 3.0], [1e4, -1e4, 0.0]]])
+        let e = [Foundation.exp(-2.0), Foundation.exp(-1.0), 1.0], total = e.reduce(0, +)
+        #expect(close(Array(out.doubles.prefix(3)), e.map { $0 / total }))
+        #expect(Array(out.doubles.suffix(3)) == [1, 0, 0])
+        let logp = try evaluate([x], logSoftmax(x), [[[1e4, -1e4]]]).doubles
+        #expect(logp == [0, -2e4])
+    }
+
+    @Test func crossentropyWithLabelsAndOneHot() throws {
+        let p = dmatrix("p"), y = lvector("y"), t = dmatrix("t")
+        let probabilities: [[Double]] = [[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]]
+        let byLabel = try evaluate([p, y], categoricalCrossentropy(p, y), [probabilities, [0, 2]])
+        #expect(close(byLabel.doubles, [-Foundation.log(0.7), -Foundation.log(0.8)]))
+        let byOneHot = try evaluate([p, t], categoricalCrossentropy(p, t), [probabilities, [[1.0, 0, 0], [0, 0, 1.0]]])
+        #expect(close(byOneHot.doubles, byLabel.doubles))
+        #expect(throws: TheanoError.self) { try evaluate([p, y], categoricalCrossentropy(p, y), [probabilities, [0, 3]]) }
+    }
+
+    @Test func fusedSoftmaxCrossentropyIsStable() throws {
+        let x = dmatrix("x"), y = lvector("y")
+        let loss = categoricalCrossentropy(softmax(x), y).mean()
+        let f = try function([x, y], [loss, try grad(loss, wrt: x)], mode: Mode.fastRun.on(.reference))
+        #expect(f.graph.toposort.contains { $0.op is CrossentropySoftmax1Hot })
+        let out = try f([[1e4, -1e4], [-1e4, 1e4]], [1, 1])
+        #expect(out[0].item(as: Double.self) == 1e4)
+        let finite = out[1].doubles.allSatisfy { $0.isFinite }
+        #expect(finite)
+    }
+
+    @Test func binaryCrossentropiesAtTheEdges() throws {
+        let x = dvector("x"), t = dvector("t")
+        let stable = try evaluate([x, t], sigmoidBinaryCrossentropy(x, t), [[1e4, -1e4, 0.0], [1.0, 0.0, 1.0]])
+        #expect(close(stable.doubles, [0, 0, Foundation.log(2)]))
+        let plain = try evaluate([x, t], binaryCrossentropy(x, t), [[0.5, 0.9], [1.0, 0.0]])
+        #expect(close(plain.doubles, [Foundation.log(2), -Foundation.log(0.1)]))
+    }
+
+    @Test func activations() throws {
+        let x = dvector("x")
+        let v: [Double] = [-2, -0.5, 0, 1.5]
+        #expect(try evaluate([x], relu(x), [v]).doubles == [0, 0, 0, 1.5])
+        #expect(close(try evaluate([x], relu(x, alpha: 0.1), [v]).doubles, [-0.2, -0.05, 0, 1.5]))
+        #expect(close(try evaluate([x], elu(x), [v]).doubles, v.map { $0 > 0 ? $0 : Foundation.expm1($0) }))
+        #expect(close(try evaluate([x], softsign(x), [v]).doubles, v.map { $0 / (1 + Swift.abs($0)) }))
+        #expect(close(try evaluate([x], hardSigmoid(x), [v]).doubles, [0.1, 0.4, 0.5, 0.8]))
+        #expect(try evaluate([x], selu(x), [[0.0, 1.0]]).doubles[1] == 1.0507009873554805)
+    }
+
+    @Test func convolutionMatchesAHandComputedExample() throws {
+        let x = tensor4("x", dtype: .float64), w = tensor4("w", dtype: .float64)
+        let image = NDArray([1.0, 2, 3, 4, 5, 6, 7, 8, 9], shape: [1, 1, 3, 3])
+        let kernel = NDArray([1.0, 0, 0, -1], shape: [1, 1, 2, 2])
+        // Cross-correlation: x[i,j] - x[i+1,j+1] = -4 everywhere.
+        #expect(try evaluate([x, w], conv2d(x, w, filterFlip: false), [image, kernel]).doubles == [-4, -4, -4, -4])
+        // True convolution flips the kernel: x[i+1,j+1] - x[i,j] = 4.
+        #expect(try evaluate([x, w], conv2d(x, w), [image, kernel]).doubles == [4, 4, 4, 4])
+        let full = try evaluate([x, w], conv2d(x, w, borderMode: .full), [image, kernel])
+        #expect(full.shape == [1, 1, 4, 4])
+        let strided = try evaluate([x, w], conv2d(x, w, borderMode: .half, subsample: (2, 2)), [image, kernel])
+        #expect(strided.shape == [1, 1, 2, 2])
+        #expect(throws: TheanoError.self) { try evaluate([x, w], conv2d(x, w), [image, NDArray(zeros: [1, 2, 2, 2], dtype: .float64)]) }
+    }
+
+    @Test func poolingModes() throws {
+        let x = dmatrix("x")
+        let v: [[Double]] = [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]
+        #expect(try evaluate([x], pool2d(x, ws: (2, 2)), [v]).doubles == [6, 8])
+        #expect(try evaluate([x], pool2d(x, ws: (2, 2), ignoreBorder: false), [v]).doubles == [6, 8, 10, 12])
+        #expect(try evaluate([x], pool2d(x, ws: (2, 2), mode: .sum), [v]).doubles == [14, 22])
+        #expect(try evaluate([x], pool2d(x, ws: (2, 2), mode: .averageIncPad), [v]).doubles == [3.5, 5.5])
+        #expect(try evaluate([x], pool2d(x, ws: (2, 2), ignoreBorder: true, pad: (1, 1), mode: .averageExcPad), [v]).shape == [2, 3])
+    }
+}
+
+@Suite struct NNetGradientTests {
+    let logits = NDArray([[0.3, -1.2, 2.0], [1.1, 0.7, -0.4]])
+
+    @Test func softmaxFamilyGradients() throws {
+        try verifyGrad({ softmax($0[0]) }, at: [logits])
+        try verifyGrad({ logSoftmax($0[0], axis: 0) }, at: [logits])
+        try verifyGrad({ categoricalCrossentropy(softmax($0[0]), constant(NDArray([2, 0]))) }, at: [logits])
+        try verifyGrad({ crossentropySoftmax1Hot($0[0], constant(NDArray([1, 2]))) }, at: [logits])
+        try verifyGrad({ categoricalCrossentropy(softmax($0[0]), constant(NDArray([[0.0, 1, 0], [1, 0, 0]]))) }, at: [logits])
+    }
+
+    @Test func activationAndLossGradients() throws {
+        let v = NDArray([[-1.3, 0.4], [0.9, 1.7]])
+        try verifyGrad({ relu($0[0], alpha: 0.2) }, at: [v])
+        try verifyGrad({ elu($0[0]) }, at: [v])
+        try verifyGrad({ softsign($0[0]) }, at: [v])
+        try verifyGrad({ sigmoidBinaryCrossentropy($0[0], constant(NDArray([[1.0, 0], [0, 1]]))) }, at: [v])
+        try verifyGrad({ binaryCrossentropy(sigmoid($0[0]), constant(NDArray([[1.0, 0], [0, 1]]))) }, at: [v])
+    }
+
+    @Test func convolutionGradients() throws {
+        var generator = SplitMix64(seed: 3)
+        let x = NDArray((0..<2 * 2 * 4 * 4).map { _ in generator.nextUnit() - 0.5 }, shape: [2, 2, 4, 4])
+        let w = NDArray((0..<3 * 2 * 2 * 2).map { _ in generator.nextUnit() - 0.5 }, shape: [3, 2, 2, 2])
+        try verifyGrad({ conv2d($0[0], $0[1]) }, at: [x, w])
+        try verifyGrad({ conv2d($0[0], $0[1], borderMode: .full, filterFlip: false) }, at: [x, w])
+        try verifyGrad({ conv2d($0[0], $0[1], borderMode: .explicit(1, 0), subsample: (2, 1), filterDilation: (1, 2)) }, at: [x, w])
+    }
+
+    @Test func poolingGradients() throws {
+        let v = NDArray([[0.1, 0.9, 0.3, 0.4], [0.5, 0.2, 0.7, 0.8], [0.95, 0.15, 0.35, 0.25]])
+        for mode in [PoolMode.max, .sum, .averageIncPad, .averageExcPad] {
+            try verifyGrad({ pool2d($0[0], ws: (2, 2), ignoreBorder: false, mode: mode) }, at: [v])
+        }
+    }
+}
