@@ -1,0 +1,31 @@
+/// A subgraph that an op runs itself (scan's step function, ifelse's branches): declared inputs, plus
+/// the outer variables it reads freely, which become extra inputs of the op.
+struct InnerGraph: @unchecked Sendable {
+    let inputs: [TensorVariable]
+    let outputs: [TensorVariable]
+    /// Outer variables (including shared ones) the outputs read besides `inputs`.
+    let freeVariables: [TensorVariable]
+    let program: any Program
+
+    init(inputs: [TensorVariable], outputs: [TensorVariable]) throws {
+        let declared = Set(inputs)
+        let leaves = GraphWalk.inputs(of: outputs).filter { !declared.contains($0) && !($0 is TensorConstant) }
+        self.inputs = inputs
+        self.outputs = outputs
+        freeVariables = leaves
+        let graph = FunctionGraph(inputs: inputs + leaves, outputs: outputs)
+        _ = try GraphOptimizer.optimize(graph, mode: .fastRun)
+        program = try ReferenceLinker().link(graph)
+    }
+
+    func run(_ values: [NDArray]) throws -> [NDArray] { try program.run(values) }
+}
+
+/// Identity-compared wrapper so ops holding inner graphs stay `Hashable`: two such ops are equal only
+/// when they are the same op instance.
+final class InnerGraphBox: Hashable, @unchecked Sendable {
+    let graph: InnerGraph
+    init(_ graph: InnerGraph) { self.graph = graph }
+    static func == (a: InnerGraphBox, b: InnerGraphBox) -> Bool { a === b }
+    func hash(into h: inout Hasher) { h.combine(ObjectIdentifier(self)) }
+}
