@@ -1,3 +1,15 @@
-// Hand-written kernels live here.
+#ifndef CTHEANO_KERNELS_H
+#define CTHEANO_KERNELS_H
 #include <stddef.h>
-void theano_kernels_placeholder(void);
+
+/// Row-major C[m,n] = A[m,k] · B[k,n] (C is overwritten) for rows [row_begin, row_end) of C.
+/// Blocked for cache, vectorised with AVX2/FMA when the CPU has them (checked at run time).
+void theano_sgemm_rows(const float *a, const float *b, float *c, size_t m, size_t n, size_t k,
+                       size_t row_begin, size_t row_end);
+void theano_dgemm_rows(const double *a, const double *b, double *c, size_t m, size_t n, size_t k,
+                       size_t row_begin, size_t row_end);
+
+/// Whether the AVX2+FMA paths are in use on this CPU.
+int theano_cpu_has_avx2_fma(void);
+
+#endif

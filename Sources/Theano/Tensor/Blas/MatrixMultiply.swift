@@ -1,18 +1,59 @@
 import ComplexModule
+import CTheanoKernels
+import Dispatch
+import Foundation
 
-/// The (m, k) × (k, n) product behind `Dot`. Float32 and float64 go to the fastest kernel available
-/// (BLAS or the built-in GEMM, when the CPU backend provides one); other dtypes use a plain loop.
+/// The (m, k) × (k, n) product behind `Dot`. Float32 and float64 go to a dlopen'd CBLAS when one is
+/// installed, else to the built-in blocked GEMM split over the cores; other dtypes use a plain loop.
 func matrixMultiply(_ a: NDArray, _ b: NDArray) -> NDArray {
-    if let fast = MatrixMultiplyHook.fast, let result = fast(a, b) { return result }
-    return referenceMatrixMultiply(a, b)
+    guard a.dtype == b.dtype, a.dtype == .float32 || a.dtype == .float64 else { return referenceMatrixMultiply(a, b) }
+    let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
+    let x = a.contiguous(), y = b.contiguous()
+    var out = NDArray(uninitialized: [m, n], dtype: a.dtype)
+    if m == 0 || n == 0 { return out }
+    if k == 0 { return NDArray(zeros: [m, n], dtype: a.dtype) }
+    let pa = x.baseAddress, pb = y.baseAddress, pc = out.baseAddress
+    if let blas = CBLAS.loaded.library {
+        if a.dtype == .float32 {
+            blas.sgemm(CBLAS.rowMajor, CBLAS.noTrans, CBLAS.noTrans, Int32(m), Int32(n), Int32(k), 1, pa.assumingMemoryBound(to: Float.self), Int32(k),
+                       pb.assumingMemoryBound(to: Float.self), Int32(n), 0, pc.assumingMemoryBound(to: Float.self), Int32(n))
+        } else {
+            blas.dgemm(CBLAS.rowMajor, CBLAS.noTrans, CBLAS.noTrans, Int32(m), Int32(n), Int32(k), 1, pa.assumingMemoryBound(to: Double.self), Int32(k),
+                       pb.assumingMemoryBound(to: Double.self), Int32(n), 0, pc.assumingMemoryBound(to: Double.self), Int32(n))
+        }
+        return withExtendedLifetime((x, y)) { out }
+    }
+    // Split rows over the cores when the product is big enough to pay for the threads.
+    let parts = m * n * k >= 1 << 18 ? Swift.min(ProcessorCount.value, Swift.max(1, m / 4)) : 1
+    let job = GemmJob(a: pa, b: pb, c: pc, m: m, n: n, k: k, isFloat32: a.dtype == .float32, rowsPerPart: (m + parts - 1) / parts)
+    if parts == 1 { job.run(0) } else { DispatchQueue.concurrentPerform(iterations: parts) { job.run($0) } }
+    out.offset = 0
+    return withExtendedLifetime((x, y)) { out }
 }
 
-/// Where a backend installs its fast matrix product.
-enum MatrixMultiplyHook {
-    nonisolated(unsafe) static var fast: ((NDArray, NDArray) -> NDArray?)? = nil
+/// One row band of a GEMM; the raw pointers stay valid while the caller holds the arrays.
+struct GemmJob: @unchecked Sendable {
+    let a, b, c: UnsafeMutableRawPointer
+    let m, n, k: Int
+    let isFloat32: Bool
+    let rowsPerPart: Int
+
+    func run(_ part: Int) {
+        let begin = part * rowsPerPart, end = Swift.min(m, begin + rowsPerPart)
+        guard begin < end else { return }
+        if isFloat32 {
+            theano_sgemm_rows(a.assumingMemoryBound(to: Float.self), b.assumingMemoryBound(to: Float.self), c.assumingMemoryBound(to: Float.self), m, n, k, begin, end)
+        } else {
+            theano_dgemm_rows(a.assumingMemoryBound(to: Double.self), b.assumingMemoryBound(to: Double.self), c.assumingMemoryBound(to: Double.self), m, n, k, begin, end)
+        }
+    }
 }
 
-/// An i-k-j loop over contiguous rows: cache-friendly and exact per dtype.
+enum ProcessorCount {
+    static let value = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+}
+
+/// An i-k-j loop over contiguous rows: exact per dtype, for the dtypes without a fast kernel.
 func referenceMatrixMultiply(_ a: NDArray, _ b: NDArray) -> NDArray {
     let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
     func run<T: TensorElement>(_ zero: T, _ fma: @escaping (T, T, T) -> T) -> NDArray {

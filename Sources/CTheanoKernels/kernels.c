@@ -1,2 +1,0 @@
-#include "CTheanoKernels.h"
-void theano_kernels_placeholder(void) {}

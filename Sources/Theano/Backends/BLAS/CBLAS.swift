@@ -1,0 +1,43 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A CBLAS library found at run time with `dlopen`, or none. Nothing links against BLAS at build time.
+public enum CBLAS {
+    typealias SGEMM = @convention(c) (Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32,
+                                      UnsafePointer<Float>?, Int32, Float, UnsafeMutablePointer<Float>?, Int32) -> Void
+    typealias DGEMM = @convention(c) (Int32, Int32, Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32,
+                                      UnsafePointer<Double>?, Int32, Double, UnsafeMutablePointer<Double>?, Int32) -> Void
+
+    struct Library: @unchecked Sendable {
+        let name: String
+        let sgemm: SGEMM
+        let dgemm: DGEMM
+    }
+
+    /// Libraries tried in order; `$THEANO_BLAS` first.
+    public static var candidates: [String] {
+        let override = ProcessInfo.processInfo.environment["THEANO_BLAS"].map { [$0] } ?? []
+        return override + ["libopenblas.so.0", "libopenblas.so", "libblis.so.4", "libmkl_rt.so", "libcblas.so.3", "libblas.so.3"]
+    }
+
+    /// The loaded library, or nil with the reason in `status`.
+    static let loaded: (library: Library?, status: String) = {
+        var tried: [String] = []
+        for name in candidates {
+            guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else { tried.append(name); continue }
+            guard let s = dlsym(handle, "cblas_sgemm"), let d = dlsym(handle, "cblas_dgemm") else {
+                tried.append("\(name) (no cblas_sgemm)")
+                continue
+            }
+            return (Library(name: name, sgemm: unsafeBitCast(s, to: SGEMM.self), dgemm: unsafeBitCast(d, to: DGEMM.self)), "using \(name)")
+        }
+        return (nil, "no CBLAS found (tried \(tried.joined(separator: ", "))); using the built-in blocked GEMM")
+    }()
+
+    /// A human-readable account of which BLAS is in use, and why.
+    public static var status: String { loaded.status }
+
+    static let rowMajor: Int32 = 101, noTrans: Int32 = 111
+}
