@@ -1,6 +1,62 @@
-/// The fast CPU virtual machine. Until its kernels land it runs the reference schedule.
+/// The fast CPU virtual machine: the schedule is fixed when the function is built, each node gets the
+/// fastest kernel that fits its types, and elementwise outputs reuse their buffer from the previous
+/// call whenever the caller no longer holds it.
 public struct VMLinker: Linker {
     public init() {}
     public var name: String { "vm" }
-    public func link(_ graph: FunctionGraph) throws -> any Program { ReferenceProgram(Schedule(graph)) }
+    public func link(_ graph: FunctionGraph) throws -> any Program { VMProgram(Schedule(graph)) }
+}
+
+final class VMProgram: Program, @unchecked Sendable {
+    let schedule: Schedule
+    let kernels: [NodeKernel]
+    /// Output buffers kept between calls, one per step's first output; guarded by `lock`.
+    private var buffers: [NDArray?]
+    private let lock = NSLockish()
+
+    init(_ schedule: Schedule) {
+        self.schedule = schedule
+        kernels = schedule.steps.map { NodeKernel.choose(for: $0.node) }
+        buffers = Array(repeating: nil, count: schedule.steps.count)
+    }
+
+    func run(_ inputs: [NDArray]) throws -> [NDArray] {
+        var slots = [NDArray?](repeating: nil, count: schedule.slotCount)
+        for (slot, value) in zip(schedule.inputSlots, inputs) { slots[slot] = value }
+        for (slot, value) in schedule.constants { slots[slot] = value }
+        // One caller at a time may use the kept buffers; a concurrent caller allocates its own.
+        let ownsBuffers = lock.tryLock()
+        defer { if ownsBuffers { lock.unlock() } }
+        for (k, step) in schedule.steps.enumerated() {
+            do {
+                switch kernels[k] {
+                case .elemwise(let loop):
+                    var reuse: NDArray? = nil
+                    if ownsBuffers { swap(&reuse, &buffers[k]) }
+                    let out = try loop.run(step.inputSlots.map { slots[$0]! }, reuse: &reuse)
+                    slots[step.outputSlots[0]] = out
+                    if ownsBuffers { buffers[k] = reuse }
+                case .perform:
+                    let outs = try step.node.op.perform(step.inputSlots.map { slots[$0]! })
+                    for (slot, value) in zip(step.outputSlots, outs) { slots[slot] = value }
+                }
+            } catch {
+                throw NodeFailure.error(step.node, error, step.inputSlots.map { slots[$0] })
+            }
+            // Free values no later step reads, so their buffers can be reused next call.
+            for slot in step.inputSlots where schedule.lastUse[slot] == k && !schedule.outputSlots.contains(slot) { slots[slot] = nil }
+        }
+        return schedule.outputSlots.map { slots[$0]! }
+    }
+}
+
+/// How a node runs in the VM.
+enum NodeKernel {
+    case elemwise(ElemwiseLoop)
+    case perform
+
+    static func choose(for node: Apply) -> NodeKernel {
+        if let e = node.op as? Elemwise, let loop = ElemwiseLoop(e, node) { return .elemwise(loop) }
+        return .perform
+    }
 }

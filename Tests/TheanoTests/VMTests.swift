@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import Theano
+
+/// The VM must agree with the reference executor on every graph, and never overwrite a result a caller kept.
+@Suite struct VMConformanceTests {
+    static let names = ["add", "fused", "scalar broadcast", "row broadcast", "transpose", "activations", "reduce", "dot", "pow"]
+
+    static func build(_ name: String, _ a: TensorVariable, _ b: TensorVariable) -> TensorVariable {
+        switch name {
+        case "add": return a + b
+        case "fused": return exp(sin(a * a)) + b / 2
+        case "scalar broadcast": return a * 0.5 + 1 + b * 0
+        case "row broadcast": return a + b.sum(axis: 0, keepdims: true)
+        case "transpose": return a.T * 2 + b.T
+        case "activations": return sigmoid(a) * tanh(b) - softplus(a)
+        case "reduce": return (a * b).sum(axis: 1)
+        case "dot": return dot(a, b.T) + 1
+        default: return abs(a) ** 1.5 + maximum(a, b)
+        }
+    }
+
+    @Test(arguments: [DType.float32, .float64], 0..<names.count)
+    func vmMatchesTheReference(_ dtype: DType, _ k: Int) throws {
+        let name = Self.names[k]
+        let a = tensor(dtype: dtype, broadcastable: [false, false], name: "a"), b = tensor(dtype: dtype, broadcastable: [false, false], name: "b")
+        let expr = Self.build(name, a, b)
+        var generator = SplitMix64(seed: UInt64(k))
+        for shape in [[1, 1], [3, 5], [17, 33]] {
+            let x = NDArray((0..<shape[0] * shape[1]).map { _ in generator.nextUnit() * 2 - 1 }, shape: shape).astype(dtype)
+            let y = NDArray((0..<shape[0] * shape[1]).map { _ in generator.nextUnit() * 2 - 1 }, shape: shape).astype(dtype)
+            let fast = try function([a, b], expr, mode: .fastRun).call([x, y])
+            let slow = try function([a, b], expr, mode: .reference).call([x, y])
+            #expect(fast.dtype == slow.dtype && fast.shape == slow.shape, "\(name)")
+            #expect(close(fast.doubles, slow.doubles, tolerance: dtype == .float32 ? 1e-5 : 1e-12), "\(name) \(shape)")
+        }
+    }
+
+    @Test func keptResultsAreNeverOverwritten() throws {
+        let x = dvector("x")
+        let f = try function([x], exp(x) * 2, mode: .fastRun)
+        let first = try f([0.0, 1.0])
+        let second = try f([2.0, 3.0])
+        #expect(close(first.doubles, [2, 2 * Foundation.exp(1)]))
+        #expect(close(second.doubles, [2 * Foundation.exp(2), 2 * Foundation.exp(3)]))
+    }
+
+    @Test func twoThreadsCallingOneFunction() throws {
+        let x = dvector("x")
+        let f = try function([x], sin(x) * x + 1, mode: .fastRun)
+        let failures = Mutexed(0)
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            for i in 0..<200 {
+                let v = Double(worker * 1000 + i)
+                let out = (try? f([v, -v]))?.doubles ?? []
+                if out != [Foundation.sin(v) * v + 1, Foundation.sin(-v) * -v + 1] { failures.add(1) }
+            }
+        }
+        #expect(failures.value == 0)
+    }
+}
+
+final class Mutexed: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count: Int
+    init(_ value: Int) { count = value }
+    func add(_ n: Int) { lock.lock(); count += n; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
