@@ -182,7 +182,15 @@ enum GraphDisplay {
     static func show(_ outputs: [TensorVariable], style: String, name: String) throws {
         switch style {
         case "pp": for out in outputs { print("pp:", pp(out)) }
-        default: throw TheanoError(.badArgument, "examples --graph: unknown style '\(style)'; use pp, debugprint or dot")
+        case "debugprint": print(debugprint(outputs))
+        case "dot", "png", "svg":
+            let format = GraphFormat(rawValue: style) ?? .dot
+            do {
+                print("graph written to", try pydotprint(outputs, outfile: "\(name)-graph", format: format))
+            } catch let error as TheanoError where error.kind == .missingDependency {
+                print(error.message)
+            }
+        default: throw TheanoError(.badArgument, "examples --graph: unknown style '\(style)'; use pp, debugprint, dot, png or svg")
         }
     }
 }

@@ -16,7 +16,7 @@ public final class Function<Output>: @unchecked Sendable {
     let program: any Program
     let sharedReads: [SharedVariable]
     let updateTargets: [SharedVariable]
-    let outputCount: Int
+    public let outputCount: Int
     let allowInputDowncast: Bool
     let wrap: @Sendable ([NDArray]) -> Output
     /// The user's output and update expressions, for `debugprint` of the unoptimized form.

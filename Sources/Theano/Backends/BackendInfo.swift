@@ -1,0 +1,37 @@
+import CTheanoKernels
+import Foundation
+
+/// What the CPU backend uses on this machine, and why anything optional is missing (`theano info`).
+public enum BackendInfo {
+    public static var cpuFeatures: String {
+        theano_cpu_has_avx2_fma() != 0 ? "AVX2 and FMA (vectorised GEMM in use)" : "no AVX2/FMA (portable GEMM in use)"
+    }
+
+    /// The C compiler `config.cxx` names, or `cc` on PATH, or why there is none.
+    public static var compiler: String {
+        if let cxx = config.cxx, cxx.isEmpty { return "generated C disabled by configuration (cxx=\"\")" }
+        let name = config.cxx ?? "cc"
+        guard let path = ExecutableSearch.find(name) else { return "no C compiler '\(name)' on PATH" }
+        return "\(path) found; generated C kernels are not used yet, the VM's built-in kernels run instead"
+    }
+
+    public static var report: String {
+        """
+        Theano for Swift
+          BLAS:        \(CBLAS.status)
+          CPU:         \(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpuFeatures)
+          C compiler:  \(compiler)
+          floatX:      \(config.floatX)
+          mode:        \(config.mode)
+          GPU:         no CUDA backend in this build
+        """
+    }
+
+    /// Where generated kernels would be cached: `$THEANO_SWIFT_CACHE`, else the XDG cache directory.
+    public static var cacheDirectory: String {
+        let env = ProcessInfo.processInfo.environment
+        if let path = env["THEANO_SWIFT_CACHE"] { return path }
+        let base = env["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")
+        return base + "/theano-swift/v1"
+    }
+}

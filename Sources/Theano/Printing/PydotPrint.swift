@@ -1,0 +1,92 @@
+import Foundation
+
+/// Graphviz output of a graph, following Theano's `pydotprint` conventions: inputs green, shared
+/// variables cyan, constants grey, outputs blue, apply nodes as ellipses, updates as dashed UPDATE edges.
+public enum GraphFormat: String, Sendable { case dot, png, svg }
+
+/// The DOT text of the graph computing `outputs`.
+public func dotGraph(_ outputs: [TensorVariable], updates: [(SharedVariable, TensorVariable)] = [], title: String = "theano") -> String {
+    var lines = ["digraph \"\(title)\" {", "  rankdir=TB;", "  node [fontname=\"Helvetica\"];"]
+    var ids: [ObjectIdentifier: String] = [:]
+    func id(_ object: AnyObject, _ prefix: String) -> String {
+        let key = ObjectIdentifier(object)
+        if let existing = ids[key] { return existing }
+        let name = "\(prefix)\(ids.count)"
+        ids[key] = name
+        return name
+    }
+    func escape(_ s: String) -> String { s.replacingOccurrences(of: "\"", with: "\\\"") }
+    let allOutputs = outputs + updates.map(\.1)
+    let outputSet = Set(outputs)
+    var declared = Set<String>()
+    func declareVariable(_ v: TensorVariable) -> String {
+        let name = id(v, "v")
+        guard declared.insert(name).inserted else { return name }
+        let color: String
+        if v is SharedVariable { color = "cyan" } else if v is TensorConstant { color = "lightgrey" } else if outputSet.contains(v) { color = "dodgerblue" } else if v.owner == nil { color = "limegreen" } else { color = "white" }
+        let label = v.owner == nil ? leafLabel(v) : (v.name ?? "\(v.type)")
+        lines.append("  \(name) [label=\"\(escape(label))\", shape=box, style=filled, fillcolor=\(color)];")
+        return name
+    }
+    for node in GraphWalk.topologicalNodes(outputs: allOutputs) {
+        let nodeName = id(node, "n")
+        lines.append("  \(nodeName) [label=\"\(escape("\(node.op)"))\", shape=ellipse];")
+        for (i, input) in node.inputs.enumerated() {
+            let source = input.owner.map { id($0, "n") } ?? declareVariable(input)
+            lines.append("  \(source) -> \(nodeName)\(node.inputs.count > 1 ? " [label=\"\(i)\"]" : "");")
+        }
+        for out in node.outputs where outputSet.contains(out) {
+            let target = declareVariable(out)
+            lines.append("  \(nodeName) -> \(target);")
+        }
+    }
+    for (target, value) in updates {
+        let source = value.owner.map { id($0, "n") } ?? declareVariable(value)
+        lines.append("  \(source) -> \(declareVariable(target)) [label=\"UPDATE\", style=dashed, color=blue];")
+    }
+    lines.append("}")
+    return lines.joined(separator: "\n")
+}
+
+/// Writes the graph to `outfile` as DOT, and renders `.png`/`.svg` with Graphviz's `dot` when asked.
+/// Throws `.missingDependency` naming `dot` when Graphviz is not installed (the `.dot` file is still written).
+@discardableResult
+public func pydotprint(_ outputs: [TensorVariable], outfile: String, format: GraphFormat = .png,
+                       updates: [(SharedVariable, TensorVariable)] = []) throws -> String {
+    let base = outfile.hasSuffix(".\(format.rawValue)") ? String(outfile.dropLast(format.rawValue.count + 1)) : outfile
+    let dotPath = base + ".dot"
+    do { try dotGraph(outputs, updates: updates).write(toFile: dotPath, atomically: true, encoding: .utf8) } catch {
+        throw TheanoError(.io, "pydotprint: cannot write \(dotPath): \(error.localizedDescription)")
+    }
+    guard format != .dot else { return dotPath }
+    guard let dot = ExecutableSearch.find("dot") else {
+        throw TheanoError(.missingDependency, "pydotprint: rendering .\(format.rawValue) needs Graphviz's 'dot' program, which is not on PATH; install Graphviz (apt install graphviz), or use format: .dot. The DOT file was written to \(dotPath)")
+    }
+    let target = base + "." + format.rawValue
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: dot)
+    process.arguments = ["-T\(format.rawValue)", dotPath, "-o", target]
+    do { try process.run() } catch { throw TheanoError(.missingDependency, "pydotprint: cannot run \(dot): \(error.localizedDescription)") }
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw TheanoError(.io, "pydotprint: \(dot) failed with status \(process.terminationStatus)") }
+    return target
+}
+
+/// The graph of a compiled function, with its updates.
+@discardableResult
+public func pydotprint<Output>(_ f: Function<Output>, outfile: String, format: GraphFormat = .png) throws -> String {
+    try pydotprint(Array(f.graph.outputs.prefix(f.outputCount)), outfile: outfile, format: format,
+                   updates: zip(f.updates.map(\.0), f.graph.outputs.dropFirst(f.outputCount)).map { ($0, $1) })
+}
+
+/// Finds an executable on PATH, without a shell.
+enum ExecutableSearch {
+    static func find(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}
