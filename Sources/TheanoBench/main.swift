@@ -200,9 +200,9 @@ run("W9") {
     var h = [Double](repeating: 0, count: size)
     let w = wValue.doubles, xv = xsValue.doubles
     for t in 0..<steps { h = (0..<size).map { i in Foundation.tanh((0..<size).reduce(0) { $0 + w[i * size + $1] * h[$1] } + xv[t * size + i]) } }
-    let got = try f(xsValue, h0Value).doubles
+    let got = try f(xsValue, h0Value, wValue).doubles
     try check(zip(got, h).allSatisfy { near($0, $1, 1e-3) }, "final RNN state")
-    emit("W9", "ms_per_run", try median(repeats: 5) { _ = try f(xsValue, h0Value) } * 1e3)
+    emit("W9", "ms_per_run", try median(repeats: 5) { _ = try f(xsValue, h0Value, wValue) } * 1e3)
 }
 
 // The table beside the best peer of ../shared/bench/peers.md (same machine kind, 2026-11-22).

@@ -1,0 +1,38 @@
+/// Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011): a
+/// counter-based generator, so block `i` of a stream can be computed anywhere (a GPU thread included)
+/// without the blocks before it.
+struct Philox {
+    let key: (UInt32, UInt32)
+
+    /// The four random words of counter block `counter` (a 128-bit counter given as two 64-bit halves).
+    func block(_ counter: UInt64, _ high: UInt64 = 0) -> (UInt32, UInt32, UInt32, UInt32) {
+        var c = (UInt32(truncatingIfNeeded: counter), UInt32(truncatingIfNeeded: counter >> 32),
+                 UInt32(truncatingIfNeeded: high), UInt32(truncatingIfNeeded: high >> 32))
+        var k = key
+        for _ in 0..<10 {
+            let p0 = UInt64(0xD251_1F53) &* UInt64(c.0), p1 = UInt64(0xCD9E_8D57) &* UInt64(c.2)
+            c = (UInt32(truncatingIfNeeded: p1 >> 32) ^ c.1 ^ k.0, UInt32(truncatingIfNeeded: p1),
+                 UInt32(truncatingIfNeeded: p0 >> 32) ^ c.3 ^ k.1, UInt32(truncatingIfNeeded: p0))
+            k = (k.0 &+ 0x9E37_79B9, k.1 &+ 0xBB67_AE85)
+        }
+        return c
+    }
+
+    /// `count` uniform doubles in [0, 1) from blocks `start`, `start + 1`, …, two words per double.
+    func uniforms(_ count: Int, start: UInt64) -> [Double] {
+        var out: [Double] = []
+        out.reserveCapacity(count)
+        var i: UInt64 = 0
+        while out.count < count {
+            let b = block(start &+ i)
+            for (hi, lo) in [(b.0, b.1), (b.2, b.3)] where out.count < count {
+                out.append(Double((UInt64(hi) << 21) ^ UInt64(lo >> 11) & ((1 << 53) - 1)) * 0x1p-53)
+            }
+            i += 1
+        }
+        return out
+    }
+
+    /// How many counter blocks `uniforms(count)` consumes.
+    static func blocks(for count: Int) -> UInt64 { UInt64((count + 1) / 2) }
+}
