@@ -139,3 +139,18 @@ func optimized(_ inputs: [TensorVariable], _ output: TensorVariable, mode: Mode 
         #expect(close(out[1].doubles, [0.25, 0.19661193324148185, 0.19661193324148185, 0.10499358540350662]))
     }
 }
+
+@Suite struct GradientStabilityTests {
+    /// The tutorial's logistic regression: its cross-entropy gradient stays finite when the logits are huge.
+    @Test func logisticCrossEntropyGradientIsFinite() throws {
+        let x = dvector("x"), y = dscalar("y"), b = dscalar("b")
+        let p = 1 / (1 + exp(-x.sum() - b))
+        let xent = -y * log(p) - (1 - y) * log(1 - p)
+        let g = try grad(xent, wrt: x)
+        let f = try function([x, y, b], [xent, g])
+        let out = try f([400.0, 400.0], 0, 0)
+        #expect(out[0].item(as: Double.self) == 800)
+        #expect(out[1].doubles == [1, 1])
+        #expect(try grad(xent, wrt: x).owner != nil)
+    }
+}

@@ -55,8 +55,10 @@ public func grad(_ cost: TensorVariable, wrt: [TensorVariable], considerConstant
         throw TheanoError(.nonScalarCost, "grad: the cost must be a scalar (rank 0), but \(pp(cost)) has type \(cost.type); sum or average it first")
     }
     let seedType = cost.dtype.isDiscrete ? config.floatX : cost.dtype
-    let seed = onesLike(cost, dtype: seedType)
-    let grads = try Gradient.backward(outputs: [cost], outputGrads: [seed], wrt: wrt, constants: Set(considerConstant))
+    // Differentiate the stabilised cost (log(sigmoid) as softplus, …), so the gradient graph is stable too.
+    let stableCost = Stabilizer.stabilized(cost, keeping: wrt + considerConstant)
+    let seed = onesLike(stableCost, dtype: seedType)
+    let grads = try Gradient.backward(outputs: [stableCost], outputGrads: [seed], wrt: wrt, constants: Set(considerConstant))
     return try zip(wrt, grads).map { variable, g in
         if let g { return g }
         switch disconnectedInputs {

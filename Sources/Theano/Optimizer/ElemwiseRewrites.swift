@@ -5,6 +5,13 @@ enum ElemwiseRewrites {
     static func constantValue(_ v: TensorVariable) -> Double? { (v as? TensorConstant)?.uniformValue }
     static func args(_ v: TensorVariable) -> [TensorVariable] { v.owner?.inputs ?? [] }
 
+    /// -v, without a double negation: -(-a) is a, and -(-a - b) is a + b.
+    static func negated(_ v: TensorVariable) -> TensorVariable {
+        if scalarOp(v) == .neg { return args(v)[0] }
+        if scalarOp(v) == .sub, scalarOp(args(v)[0]) == .neg { return args(args(v)[0])[0] + args(v)[1] }
+        return -v
+    }
+
     /// x * 1, x + 0, x - 0, x / 1, x ** 1, --x, identity.
     static let useless = LocalRewrite("local_useless_elemwise", tags: ["canonicalize", "useless"]) { node in
         guard let op = (node.op as? Elemwise)?.scalarOp else { return nil }
@@ -67,9 +74,10 @@ enum ElemwiseRewrites {
         }
         switch op {
         case .trueDiv where constantValue(x[0]) == 1:
-            if let d = onePlus(x[1]), scalarOp(d) == .exp, scalarOp(args(d)[0]) == .neg { return fit(sigmoid(args(args(d)[0])[0])) }
+            // 1 / (1 + exp(z)) is sigmoid(-z); -(-a) folds back to a.
+            if let d = onePlus(x[1]), scalarOp(d) == .exp { return fit(sigmoid(negated(args(d)[0]))) }
         case .reciprocal:
-            if let d = onePlus(x[0]), scalarOp(d) == .exp, scalarOp(args(d)[0]) == .neg { return fit(sigmoid(args(args(d)[0])[0])) }
+            if let d = onePlus(x[0]), scalarOp(d) == .exp { return fit(sigmoid(negated(args(d)[0]))) }
         case .log:
             if let y = onePlus(x[0]) {
                 if scalarOp(y) == .exp { return fit(softplus(args(y)[0])) }

@@ -14,15 +14,18 @@ public final class FunctionGraph {
 
     /// Clones the graph between `inputs` and `outputs`, substituting `replacements` (givens) on the way.
     /// Shared variables and constants are kept as they are; every other leaf must be among `inputs`.
-    init(inputs: [TensorVariable], outputs: [TensorVariable], replacements: [TensorVariable: TensorVariable] = [:]) {
+    /// With `keepingInputs`, the inputs themselves (not copies) stay in the graph and cloning stops at
+    /// them, so the rewritten graph still depends on the caller's variables (used by `grad`).
+    init(inputs: [TensorVariable], outputs: [TensorVariable], replacements: [TensorVariable: TensorVariable] = [:],
+         keepingInputs: Bool = false) {
         var map: [TensorVariable: TensorVariable] = [:]
         var newInputs: [TensorVariable] = []
         for input in inputs {
-            let clone = input.cloneAsInput()
+            let clone = keepingInputs ? input : input.cloneAsInput()
             map[input] = clone
             newInputs.append(clone)
         }
-        let replaced = Set(replacements.keys)
+        let replaced = Set(replacements.keys).union(keepingInputs ? Set(inputs) : [])
         func lookup(_ v: TensorVariable) -> TensorVariable {
             if let r = replacements[v], r !== v { return lookup(r) }
             return map[v] ?? v

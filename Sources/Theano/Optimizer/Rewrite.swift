@@ -25,7 +25,10 @@ public struct LocalRewrite: Sendable {
 struct EquilibriumPass {
     let rewrites: [LocalRewrite]
 
-    func run(_ graph: FunctionGraph, report: inout RewriteReport, record: Bool) {
+    /// Returns how many rewrites fired.
+    @discardableResult
+    func run(_ graph: FunctionGraph, report: inout RewriteReport, record: Bool) -> Int {
+        var fired = 0
         var nodeBudget = 16 * (graph.toposort.count + 64)
         var changed = true
         var rounds = 0
@@ -45,6 +48,7 @@ struct EquilibriumPass {
                     }
                     if applied {
                         changed = true
+                        fired += 1
                         nodeBudget -= 1
                         if record { report.record(rewrite.name, seconds: Date().timeIntervalSince(start)) }
                         break
@@ -53,6 +57,7 @@ struct EquilibriumPass {
             }
             graph.pruneUnreachable()
         }
+        return fired
     }
 }
 
