@@ -67,3 +67,21 @@ final class Mutexed: @unchecked Sendable {
     func add(_ n: Int) { lock.lock(); count += n; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
+
+@Suite struct VMLargeArrayTests {
+    /// Large arrays take the multi-core split and the vectorised math; both must match the reference.
+    @Test(arguments: [DType.float32, .float64])
+    func largeFusedLoopsMatchTheReference(_ dtype: DType) throws {
+        let n = 300_001
+        var generator = SplitMix64(seed: 12)
+        let data = NDArray((0..<n).map { _ in generator.nextUnit() * 6 - 3 }, shape: [n]).astype(dtype)
+        let x = tensor(dtype: dtype, broadcastable: [false], name: "x")
+        let expr = exp(sin(x * x)) + log(abs(x) + 1) * cos(x)
+        let fast = try function([x], expr, mode: .fastRun)(data).doubles
+        let slow = try function([x], expr, mode: .reference)(data).doubles
+        #expect(close(fast, slow, tolerance: dtype == .float32 ? 1e-5 : 1e-13))
+        let special = NDArray([Double.nan, .infinity, -.infinity, 0, -0.0, 1e300], shape: [6]).astype(dtype)
+        let e = try function([x], exp(x), mode: .fastRun)(special).doubles
+        #expect(e[0].isNaN && e[1] == .infinity && e[2] == 0 && e[3] == 1)
+    }
+}

@@ -12,4 +12,10 @@ void theano_dgemm_rows(const double *a, const double *b, double *c, size_t m, si
 /// Whether the AVX2+FMA paths are in use on this CPU.
 int theano_cpu_has_avx2_fma(void);
 
+/// Vectorised math over `n` values (op 0 exp, 1 log, 2 sin, 3 cos) through libmvec when it is present.
+/// Returns 1 when done, 0 when the caller must use its own loop.
+int theano_vmath_float(int op, const float *in, float *out, size_t n);
+int theano_vmath_double(int op, const double *in, double *out, size_t n);
+int theano_vmath_available(void);
+
 #endif

@@ -1,3 +1,5 @@
+import CTheanoKernels
+import Dispatch
 import RealModule
 
 /// A float32/float64 elementwise node (a single op or a fused composite) compiled to a register program
@@ -64,19 +66,24 @@ struct ElemwiseLoop {
             recycled = true
         }
         if !recycled { out = NDArray(uninitialized: shape, dtype: dtype) }
-        if dtype == .float32 { execute(Float.self, inputs, &out, count) } else { execute(Double.self, inputs, &out, count) }
+        // Large arrays split into one contiguous range per core.
+        let parts = count >= 1 << 17 ? ProcessorCount.value : 1
+        let job = ElemwiseJob(loop: self, inputs: inputs, output: out, count: count, parts: parts)
+        if parts == 1 { job.run(0) } else { DispatchQueue.concurrentPerform(iterations: parts) { job.run($0) } }
         reuse = out
         return out
     }
 
-    func execute<T: FloatTensorElement>(_: T.Type, _ inputs: [NDArray], _ out: inout NDArray, _ count: Int) {
+    func execute<T: FloatTensorElement>(_: T.Type, _ inputs: [NDArray], _ out: NDArray, range: Range<Int>) {
+        let count = range.count
+        let first = range.lowerBound
         let block = Swift.min(ElemwiseLoop.blockSize, Swift.max(count, 1))
         let registers = inputCount + instructions.count
         // Scratch holds broadcast scalars and intermediate results, one block each.
         let scratch = UnsafeMutablePointer<T>.allocate(capacity: registers * block)
         defer { scratch.deallocate() }
         var isScalar = [Bool](repeating: false, count: inputCount)
-        for (i, x) in inputs.enumerated() where x.count == 1 && count != 1 {
+        for (i, x) in inputs.enumerated() where x.count == 1 && out.count != 1 {
             isScalar[i] = true
             (scratch + i * block).initialize(repeating: x.storage.pointer.assumingMemoryBound(to: T.self)[x.offset], count: block)
         }
@@ -87,9 +94,9 @@ struct ElemwiseLoop {
             func address(_ r: Int) -> UnsafeMutablePointer<T> {
                 if r < inputCount {
                     if isScalar[r] { return scratch + r * block }
-                    return inputs[r].storage.pointer.assumingMemoryBound(to: T.self) + inputs[r].offset + start
+                    return inputs[r].storage.pointer.assumingMemoryBound(to: T.self) + inputs[r].offset + first + start
                 }
-                return r == registers - 1 ? output + start : scratch + r * block
+                return r == registers - 1 ? output + first + start : scratch + r * block
             }
             for (k, instruction) in instructions.enumerated() {
                 let target = address(inputCount + k)
@@ -104,6 +111,7 @@ struct ElemwiseLoop {
     @inline(__always)
     static func apply<T: FloatTensorElement>(_ op: ScalarOp, _ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>,
                                              _ o: UnsafeMutablePointer<T>, _ n: Int) {
+        if let code = VectorMath.code(op), VectorMath.apply(code, a, o, n) { return }
         switch op {
         case .add: for i in 0..<n { o[i] = a[i] + b[i] }
         case .sub: for i in 0..<n { o[i] = a[i] - b[i] }
@@ -138,5 +146,45 @@ struct ElemwiseLoop {
             if let f = ScalarKernels.floatBinary(op, T.self) { for i in 0..<n { o[i] = f(a[i], b[i]) } }
             else if let f = ScalarKernels.floatUnary(op, T.self) { for i in 0..<n { o[i] = f(a[i]) } }
         }
+    }
+}
+
+/// One core's share of an elementwise loop; the arrays outlive the concurrent section.
+struct ElemwiseJob: @unchecked Sendable {
+    let loop: ElemwiseLoop
+    let inputs: [NDArray]
+    let output: NDArray
+    let count: Int
+    let parts: Int
+
+    func run(_ part: Int) {
+        let size = (count + parts - 1) / parts
+        let range = Swift.min(count, part * size)..<Swift.min(count, (part + 1) * size)
+        guard !range.isEmpty || count == 0 else { return }
+        if loop.dtype == .float32 { loop.execute(Float.self, inputs, output, range: range) } else { loop.execute(Double.self, inputs, output, range: range) }
+    }
+}
+
+/// libmvec's vector exp/log/sin/cos for contiguous float32/float64 blocks, when present.
+enum VectorMath {
+    static func code(_ op: ScalarOp) -> Int32? {
+        switch op {
+        case .exp: return 0
+        case .log: return 1
+        case .sin: return 2
+        case .cos: return 3
+        default: return nil
+        }
+    }
+
+    @inline(__always)
+    static func apply<T: FloatTensorElement>(_ code: Int32, _ a: UnsafeMutablePointer<T>, _ o: UnsafeMutablePointer<T>, _ n: Int) -> Bool {
+        if T.self == Float.self {
+            return theano_vmath_float(code, UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), UnsafeMutableRawPointer(o).assumingMemoryBound(to: Float.self), n) != 0
+        }
+        if T.self == Double.self {
+            return theano_vmath_double(code, UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), UnsafeMutableRawPointer(o).assumingMemoryBound(to: Double.self), n) != 0
+        }
+        return false
     }
 }

@@ -36,13 +36,14 @@ public struct Reduce: Op {
         let kept = (0..<x.ndim).filter { !axes.contains($0) }
         let outShape = kept.map { x.shape[$0] }
         let inner = axes.map { x.shape[$0] }.reduce(1, *)
+        let outDType = outputDType(x.dtype)
         if inner == 0 && (kind == .max || kind == .min) {
             throw OpFailure(.shapeMismatch, input: 0, "\(kind) of an empty axis has no identity (shape \(x.shape), axes \(axes))")
         }
+        if let fast = ReduceKernels.reduce(kind, x, axes: axes) { return [fast.astype(outDType)] }
         // Reduced axes last, so each output element reduces one contiguous run.
         let moved = x.transposed(kept + axes).contiguous()
         let outer = outShape.reduce(1, *)
-        let outDType = outputDType(x.dtype)
         switch kind {
         case .sum, .prod:
             if x.dtype.isComplex {

@@ -1,0 +1,107 @@
+import Dispatch
+
+/// Fast sums, maxima and minima over contiguous float32/float64 arrays when the reduced axes are a
+/// leading or trailing run, which covers `sum()`, row sums and bias gradients. Floats accumulate in
+/// float64, as Theano does.
+enum ReduceKernels {
+    static func reduce(_ kind: Reduce.Kind, _ x: NDArray, axes: [Int]) -> NDArray? {
+        guard x.dtype == .float32 || x.dtype == .float64, x.isContiguous, !axes.isEmpty,
+              kind == .sum || kind == .max || kind == .min else { return nil }
+        let n = x.ndim
+        let reducedCount = axes.map { x.shape[$0] }.reduce(1, *)
+        if reducedCount == 0 { return nil }
+        let keptShape = (0..<n).filter { !axes.contains($0) }.map { x.shape[$0] }
+        let kept = keptShape.reduce(1, *)
+        if axes == Array((n - axes.count)..<n) {
+            return x.dtype == .float32 ? trailing(kind, x, Float.self, kept, reducedCount, keptShape) : trailing(kind, x, Double.self, kept, reducedCount, keptShape)
+        }
+        if axes == Array(0..<axes.count) {
+            return x.dtype == .float32 ? leading(kind, x, Float.self, reducedCount, kept, keptShape) : leading(kind, x, Double.self, reducedCount, kept, keptShape)
+        }
+        return nil
+    }
+
+    /// Each output element reduces one contiguous run of `inner` values.
+    static func trailing<T: FloatTensorElement>(_ kind: Reduce.Kind, _ x: NDArray, _: T.Type, _ outer: Int, _ inner: Int, _ shape: [Int]) -> NDArray {
+        let p = UnsafePointer(x.storage.pointer.assumingMemoryBound(to: T.self) + x.offset)
+        var out = [T](repeating: 0, count: outer)
+        if outer == 1 && inner >= 1 << 18 {
+            // One long run: split it over the cores and combine the partial results.
+            let parts = ProcessorCount.value
+            let partials = Partials(count: parts)
+            let job = RunJob(pointer: UnsafeRawPointer(p), inner: inner, parts: parts, kind: kind, partials: partials, isFloat32: T.self == Float.self)
+            DispatchQueue.concurrentPerform(iterations: parts) { job.run($0) }
+            out[0] = T(combine(kind, partials.values))
+        } else {
+            for o in 0..<outer { out[o] = T(run(kind, p + o * inner, inner)) }
+        }
+        return NDArray(out, shape: shape)
+    }
+
+    /// The reduced axes lead: accumulate whole rows into the kept elements.
+    static func leading<T: FloatTensorElement>(_ kind: Reduce.Kind, _ x: NDArray, _: T.Type, _ reduced: Int, _ kept: Int, _ shape: [Int]) -> NDArray {
+        let p = x.storage.pointer.assumingMemoryBound(to: T.self) + x.offset
+        var acc = (0..<kept).map { Double(p[$0]) }
+        for r in 1..<reduced {
+            let row = p + r * kept
+            switch kind {
+            case .sum: for j in 0..<kept { acc[j] += Double(row[j]) }
+            case .max: for j in 0..<kept { let v = Double(row[j]); if v > acc[j] || v.isNaN { acc[j] = v } }
+            default: for j in 0..<kept { let v = Double(row[j]); if v < acc[j] || v.isNaN { acc[j] = v } }
+            }
+        }
+        return NDArray(acc.map { T($0) }, shape: shape)
+    }
+
+    @inline(__always)
+    static func run<T: FloatTensorElement>(_ kind: Reduce.Kind, _ p: UnsafePointer<T>, _ n: Int) -> Double {
+        switch kind {
+        case .sum:
+            // Four accumulators break the dependency chain so the loop pipelines.
+            var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
+            var i = 0
+            while i + 4 <= n { s0 += Double(p[i]); s1 += Double(p[i + 1]); s2 += Double(p[i + 2]); s3 += Double(p[i + 3]); i += 4 }
+            while i < n { s0 += Double(p[i]); i += 1 }
+            return (s0 + s1) + (s2 + s3)
+        case .max:
+            var m = Double(p[0])
+            for i in 1..<Swift.max(n, 1) { let v = Double(p[i]); if v > m || v.isNaN { m = v; if v.isNaN { break } } }
+            return m
+        default:
+            var m = Double(p[0])
+            for i in 1..<Swift.max(n, 1) { let v = Double(p[i]); if v < m || v.isNaN { m = v; if v.isNaN { break } } }
+            return m
+        }
+    }
+
+    static func combine(_ kind: Reduce.Kind, _ values: [Double]) -> Double {
+        switch kind {
+        case .sum: return values.reduce(0, +)
+        case .max: return values.contains { $0.isNaN } ? .nan : values.max()!
+        default: return values.contains { $0.isNaN } ? .nan : values.min()!
+        }
+    }
+
+    final class Partials: @unchecked Sendable {
+        var values: [Double]
+        init(count: Int) { values = [Double](repeating: 0, count: count) }
+    }
+
+    struct RunJob: @unchecked Sendable {
+        let pointer: UnsafeRawPointer
+        let inner: Int
+        let parts: Int
+        let kind: Reduce.Kind
+        let partials: Partials
+        let isFloat32: Bool
+
+        func run(_ part: Int) {
+            let size = (inner + parts - 1) / parts
+            let start = Swift.min(inner, part * size), end = Swift.min(inner, start + size)
+            guard start < end else { partials.values[part] = kind == .sum ? 0 : (kind == .max ? -.infinity : .infinity); return }
+            partials.values[part] = isFloat32
+                ? ReduceKernels.run(kind, pointer.assumingMemoryBound(to: Float.self) + start, end - start)
+                : ReduceKernels.run(kind, pointer.assumingMemoryBound(to: Double.self) + start, end - start)
+        }
+    }
+}
