@@ -154,3 +154,27 @@ func optimized(_ inputs: [TensorVariable], _ output: TensorVariable, mode: Mode 
         #expect(try grad(xent, wrt: x).owner != nil)
     }
 }
+
+@Suite struct InplaceTests {
+    @Test func deadIntermediateBuffersAreReusedAndValuesHold() throws {
+        let x = dvector("x"), y = dvector("y")
+        let expr = (exp(x) + y).sum(axis: 0, keepdims: true) * (sin(x) * 2) - y
+        let mode = Mode.fastRun.excluding("fusion")
+        let f = try function([x, y], expr, mode: mode)
+        #expect(!f.graph.inplace.isEmpty)
+        // Never a graph input: x and y stay what the caller passed.
+        let xv = NDArray([0.5, 1.5]), yv = NDArray([2.0, -1.0])
+        let fast = try f(xv, yv)
+        #expect(xv.doubles == [0.5, 1.5] && yv.doubles == [2.0, -1.0])
+        #expect(close(fast.doubles, try evaluate([x, y], expr, [xv, yv]).doubles))
+        #expect(close((try f(xv, yv)).doubles, fast.doubles))
+    }
+
+    @Test func buffersSharedWithInputsAreNeverDestroyed() throws {
+        let x = dvector("x")
+        let f = try function([x], try ifelse(constant(1.0), x, x * 2) * 3, mode: Mode.fastRun.excluding("fusion"))
+        let value = NDArray([1.0, 2.0])
+        #expect(try f(value).doubles == [3, 6])
+        #expect(value.doubles == [1, 2])
+    }
+}

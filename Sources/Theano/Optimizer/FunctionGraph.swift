@@ -11,6 +11,16 @@ public final class FunctionGraph {
     var listeners: [(FunctionGraphChange) -> Void] = []
     /// Which rewrite produced a node, for the debug mode's report.
     var producedBy: [ObjectIdentifier: String] = [:]
+    /// In-place plan, filled by the `inplace` pass (see ``InplaceMarking``): node → index of the input
+    /// whose buffer the node may overwrite with its output 0.
+    ///
+    /// Contract for backends: when `inplace[ObjectIdentifier(node)] == i`, input `i` and output 0 have the
+    /// same type (dtype and broadcast pattern, hence the same shape at run time); no later node, no graph
+    /// output and no view still reads that buffer; it is never a graph input, shared value or constant;
+    /// and no other input of the node reads it. A backend may write the output into that input's buffer
+    /// (if the buffer is contiguous and owned by the executor) or ignore the entry. The plan is valid only
+    /// for `toposort` as it is when the optimizer finishes.
+    public internal(set) var inplace: [ObjectIdentifier: Int] = [:]
 
     /// Clones the graph between `inputs` and `outputs`, substituting `replacements` (givens) on the way.
     /// Shared variables and constants are kept as they are; every other leaf must be among `inputs`.

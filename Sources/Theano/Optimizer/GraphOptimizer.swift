@@ -34,6 +34,9 @@ enum GraphOptimizer {
         if mode.optimizer == .fastRun && !mode.excluding.contains("fusion") {
             ElemwiseFusion.run(graph, report: &report)
         }
+        if mode.optimizer == .fastRun && !mode.excluding.contains("inplace") {
+            InplaceMarking.run(graph, report: &report)
+        }
         report.totalSeconds = Date().timeIntervalSince(start)
         return report
     }

@@ -49,7 +49,7 @@ struct ElemwiseLoop {
         }
     }
 
-    func run(_ inputs: [NDArray], reuse: inout NDArray?) throws -> NDArray {
+    func run(_ inputs: [NDArray], reuse: inout NDArray?, destroying: Int? = nil) throws -> NDArray {
         let shapes = inputs.map(\.shape)
         let shape = try Elemwise.broadcastShape(shapes, op.inputBroadcastable)
         let count = shape.reduce(1, *)
@@ -61,7 +61,12 @@ struct ElemwiseLoop {
         // the uniqueness check see exactly the caller's references.
         var out = NDArray(zeros: [], dtype: dtype)
         var recycled = false
-        if var kept = reuse.take(), kept.shape == shape, kept.dtype == dtype, kept.offset == 0, isKnownUniquelyReferenced(&kept.storage) {
+        if let i = destroying, inputs[i].shape == shape, inputs[i].dtype == dtype, inputs[i].isContiguous {
+            // The in-place plan proved nobody reads this input after us: write over it.
+            out = inputs[i]
+            recycled = true
+            reuse = nil
+        } else if var kept = reuse.take(), kept.shape == shape, kept.dtype == dtype, kept.offset == 0, isKnownUniquelyReferenced(&kept.storage) {
             out = kept
             recycled = true
         }

@@ -4,7 +4,7 @@
 public struct VMLinker: Linker {
     public init() {}
     public var name: String { "vm" }
-    public func link(_ graph: FunctionGraph) throws -> any Program { VMProgram(Schedule(graph)) }
+    public func link(_ graph: FunctionGraph) throws -> any Program { VMProgram(Schedule(graph), inplace: graph.inplace) }
 }
 
 final class VMProgram: Program, @unchecked Sendable {
@@ -14,9 +14,13 @@ final class VMProgram: Program, @unchecked Sendable {
     private var buffers: [NDArray?]
     private let lock = NSLockish()
 
-    init(_ schedule: Schedule) {
+    /// For each step, the input whose buffer the optimizer's in-place plan lets it overwrite.
+    let destroys: [Int?]
+
+    init(_ schedule: Schedule, inplace: [ObjectIdentifier: Int] = [:]) {
         self.schedule = schedule
         kernels = schedule.steps.map { NodeKernel.choose(for: $0.node) }
+        destroys = schedule.steps.map { inplace[ObjectIdentifier($0.node)] }
         buffers = Array(repeating: nil, count: schedule.steps.count)
     }
 
@@ -33,7 +37,7 @@ final class VMProgram: Program, @unchecked Sendable {
                 case .elemwise(let loop):
                     var reuse: NDArray? = nil
                     if ownsBuffers { swap(&reuse, &buffers[k]) }
-                    let out = try loop.run(step.inputSlots.map { slots[$0]! }, reuse: &reuse)
+                    let out = try loop.run(step.inputSlots.map { slots[$0]! }, reuse: &reuse, destroying: destroys[k])
                     slots[step.outputSlots[0]] = out
                     if ownsBuffers { buffers[k] = reuse }
                 case .perform:

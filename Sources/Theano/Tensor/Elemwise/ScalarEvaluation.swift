@@ -7,7 +7,8 @@ enum ScalarEvaluation {
         let outDType = op.outputDType(inputs.map(\.dtype))
         switch op {
         case .cast(let d):
-            return inputs[0].broadcast(to: shape).astype(d).contiguous()
+            let converted = inputs[0].broadcast(to: shape).astype(d)
+            return converted.dtype == inputs[0].dtype ? converted.copy() : converted.contiguous()
         case .composite(let c):
             return try evaluate(c, inputs, shape: shape)
         case .switch:
@@ -21,7 +22,8 @@ enum ScalarEvaluation {
             for x in inputs.dropFirst(2) { acc = try evaluate(op, [acc, x], shape: shape) }
             return acc
         case .add where inputs.count == 1, .mul where inputs.count == 1:
-            return prepared(inputs[0], outDType, shape)
+            // A fresh array: an Elemwise output never aliases its input (the in-place plan relies on it).
+            return prepared(inputs[0], outDType, shape).copy()
         case _ where op.isComparison:
             var compute = DType.upcast(inputs.map(\.dtype))
             if compute == .bool { compute = .int8 }

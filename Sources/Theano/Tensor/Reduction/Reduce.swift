@@ -58,7 +58,13 @@ public struct Reduce: Op {
             }
             // Floats accumulate in float64, as Theano does for float32 sums.
             let v = moved.doubles
-            let r = (0..<outer).map { o in v[o * inner..<(o + 1) * inner].reduce(kind == .sum ? 0.0 : 1.0) { kind == .sum ? $0 + $1 : $0 * $1 } }
+            let r = v.withUnsafeBufferPointer { b in
+                (0..<outer).map { o in
+                    guard inner > 0, let base = b.baseAddress else { return kind == .sum ? 0.0 : 1.0 }
+                    return kind == .sum ? ReduceKernels.pairwiseSum(base + o * inner, inner)
+                        : v[o * inner..<(o + 1) * inner].reduce(1.0, *)
+                }
+            }
             return [NDArray(r, shape: outShape).astype(outDType)]
         case .max, .min:
             func extreme<T: TensorElement & Comparable>(_: T.Type) -> NDArray {

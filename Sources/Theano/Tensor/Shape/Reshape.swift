@@ -29,6 +29,9 @@ public struct Reshape: Op {
         return [x.reshaped(sizes)]
     }
 
+    /// A reshape of a contiguous array shares its storage.
+    public var viewMap: [Int: Int] { [0: 0] }
+
     public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
         inputs.dropFirst().contains { ($0 as? TensorConstant)?.uniformValue == -1 } ? nil : [Array(inputs.dropFirst())]
     }
