@@ -111,10 +111,9 @@ extension TensorVariable {
     public subscript(_ r: PartialRangeFrom<Int>) -> TensorVariable { self[.slice(r.lowerBound, nil)] }
     /// `x[..<2]`.
     public subscript(_ r: PartialRangeUpTo<Int>) -> TensorVariable { self[.slice(nil, r.upperBound)] }
-    /// `x[i]` with a symbolic integer scalar.
+    /// `x[i]` with a symbolic integer scalar, `x[indices]` with an integer vector, or `x[mask]`.
     public subscript(_ i: TensorVariable) -> TensorVariable {
-        precondition(i.ndim == 0, "x[i]: the index must be an integer scalar; integer-vector indexing is take(x, indices)")
-        return self[.at(i)]
+        i.ndim == 0 && i.dtype.isInteger ? self[.at(i)] : advancedIndex(i)
     }
 }
 
@@ -129,6 +128,12 @@ public func incSubtensor(_ region: TensorVariable, _ value: some TensorConvertib
 }
 
 func rebuildIndexed(_ region: TensorVariable, _ value: TensorVariable, setInstead: Bool) -> TensorVariable {
+    if let node = region.owner, node.op is AdvancedSubtensor1 {
+        let updated = AdvancedIncSubtensor1(setInstead: setInstead)(node.inputs[0], value, node.inputs[1])
+        // A full-shape mask indexes the flattened tensor; give the result its shape back.
+        if let flattened = node.inputs[0].owner, flattened.op is Reshape { return updated.reshape(like: flattened.inputs[0]) }
+        return updated
+    }
     guard let node = region.owner, let sub = node.op as? Subtensor else {
         preconditionFailure("\(setInstead ? "setSubtensor" : "incSubtensor"): the first argument must be an indexing expression like x[1..<3], got \(pp(region))")
     }

@@ -1,0 +1,136 @@
+/// `x[indices]` with an integer vector: the rows of `x` at those positions, repeats allowed (numpy's
+/// integer-array indexing on the first axis; Theano's `AdvancedSubtensor1`).
+public struct AdvancedSubtensor1: Op {
+    public var description: String { "AdvancedSubtensor1" }
+
+    public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
+        precondition(inputs[0].ndim >= 1 && inputs[1].ndim == 1 && inputs[1].dtype.isInteger,
+                     "x[indices]: needs a tensor of rank ≥ 1 and an integer vector, got \(inputs[0]) and \(inputs[1])")
+        return [TensorType(inputs[0].dtype, [false] + inputs[0].broadcastable.dropFirst())]
+    }
+
+    public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
+        let x = inputs[0].contiguous()
+        let rows = try RowIndices.resolve(inputs[1], size: x.shape[0])
+        let rowSize = x.count / Swift.max(x.shape[0], 1), bytes = rowSize * x.dtype.itemSize
+        var out = NDArray(uninitialized: [rows.count] + x.shape.dropFirst(), dtype: x.dtype)
+        for (k, r) in rows.enumerated() {
+            (out.storage.pointer + k * bytes).copyMemory(from: x.baseAddress + r * bytes, byteCount: bytes)
+        }
+        out.offset = 0
+        return [out]
+    }
+
+    public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
+        guard let gz = outputGrads[0], !inputs[0].dtype.isDiscrete else { return [nil, nil] }
+        return [AdvancedIncSubtensor1(setInstead: false)(zerosLike(inputs[0]), gz, inputs[1]), nil]
+    }
+
+    public func prettyPrint(_ inputs: [String]) -> String { "\(inputs[0])[\(inputs[1])]" }
+}
+
+/// A copy of `x` with rows `indices` set to, or incremented by, the rows of `y`. Repeated indices
+/// accumulate when incrementing (numpy's `add.at`), and the last one wins when setting.
+public struct AdvancedIncSubtensor1: Op {
+    public let setInstead: Bool
+    public var description: String { setInstead ? "AdvancedSetSubtensor1" : "AdvancedIncSubtensor1" }
+
+    public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
+        precondition(inputs[2].ndim == 1 && inputs[2].dtype.isInteger && inputs[1].ndim <= inputs[0].ndim,
+                     "\(setInstead ? "setSubtensor" : "incSubtensor")(x[indices], y): y of rank \(inputs[1].ndim) does not fit rows of \(inputs[0])")
+        return [inputs[0]]
+    }
+
+    public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
+        var x = inputs[0].copy()
+        let rows = try RowIndices.resolve(inputs[2], size: x.shape[0])
+        let regionShape = [rows.count] + x.shape.dropFirst()
+        let padded = Array(repeating: 1, count: regionShape.count - inputs[1].ndim) + inputs[1].shape
+        _ = try Elemwise.broadcastShape([regionShape, padded])
+        guard zip(regionShape, padded).allSatisfy({ $0 == $1 || $1 == 1 }) else {
+            throw OpFailure(.shapeMismatch, input: 1, "cannot put a value of shape \(inputs[1].shape) into rows of shape \(regionShape)")
+        }
+        let y = inputs[1].astype(x.dtype).reshaped(padded).broadcast(to: regionShape).contiguous()
+        let rowSize = x.count / Swift.max(x.shape[0], 1)
+        func update<T: TensorElement>(_: T.Type, _ combine: (T, T) -> T) {
+            let dst = x.storage.pointer.assumingMemoryBound(to: T.self)
+            let src = y.storage.pointer.assumingMemoryBound(to: T.self) + y.offset
+            for (k, r) in rows.enumerated() {
+                for j in 0..<rowSize { dst[r * rowSize + j] = setInstead ? src[k * rowSize + j] : combine(dst[r * rowSize + j], src[k * rowSize + j]) }
+            }
+        }
+        switch x.dtype {
+        case .float32: update(Float.self, +)
+        case .float64: update(Double.self, +)
+        case .int8: update(Int8.self, &+)
+        case .int16: update(Int16.self, &+)
+        case .int32: update(Int32.self, &+)
+        case .int64: update(Int64.self, &+)
+        case .bool: update(Bool.self) { $0 || $1 }
+        default: throw OpFailure(.dtypeMismatch, input: 0, "\(description) is not defined for \(x.dtype)")
+        }
+        return [x]
+    }
+
+    public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
+        guard let gz = outputGrads[0] else { return [nil, nil, nil] }
+        let idx = inputs[2]
+        let gx = setInstead ? AdvancedIncSubtensor1(setInstead: true)(gz, zerosLike(inputs[1]), idx) : gz
+        var gy = AdvancedSubtensor1()(gz, idx)
+        let y = inputs[1]
+        let extra = gy.ndim - y.ndim
+        if extra > 0 { gy = gy.sum(axes: Array(0..<extra)) }
+        let axes = (0..<y.ndim).filter { y.broadcastable[$0] && !gy.broadcastable[$0] }
+        if !axes.isEmpty { gy = gy.sum(axes: axes, keepdims: true) }
+        return [inputs[0].dtype.isDiscrete ? nil : gx, y.dtype.isDiscrete ? nil : cast(gy, y.dtype), nil]
+    }
+}
+
+/// The positions where a boolean mask is true, as an int64 vector (numpy's `flatnonzero`).
+public struct MaskPositions: Op {
+    public var description: String { "MaskPositions" }
+    public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
+        precondition(inputs[0].dtype == .bool, "a mask must be boolean, got \(inputs[0])")
+        return [TensorType(.int64, [false])]
+    }
+    public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
+        let positions = inputs[0].scalars(as: Bool.self).enumerated().filter(\.element).map { Int64($0.offset) }
+        return [NDArray(positions, shape: [positions.count])]
+    }
+    public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] { [nil] }
+}
+
+enum RowIndices {
+    static func resolve(_ indices: NDArray, size: Int) throws -> [Int] {
+        try indices.scalars(as: Int64.self).map { raw in
+            let i = Int(raw) < 0 ? Int(raw) + size : Int(raw)
+            guard i >= 0 && i < size else { throw OpFailure(.indexOutOfRange, input: 1, "index \(raw) is out of bounds for axis 0 with size \(size)") }
+            return i
+        }
+    }
+}
+
+/// numpy's `take`: the slices at `indices` along `axis` (an integer vector).
+public func take(_ x: TensorVariable, _ indices: some TensorConvertible, axis: Int = 0) -> TensorVariable {
+    let idx = indices.asTensor()
+    let axis = axis < 0 ? axis + x.ndim : axis
+    precondition(axis >= 0 && axis < x.ndim, "take: axis \(axis) is outside a tensor of rank \(x.ndim)")
+    guard axis != 0 else { return AdvancedSubtensor1()(x, idx) }
+    let order = [axis] + (0..<x.ndim).filter { $0 != axis }
+    var back = [Int](repeating: 0, count: x.ndim)
+    for (position, source) in order.enumerated() { back[source] = position }
+    return AdvancedSubtensor1()(x.dimshuffle(order.map { $0 }), idx).dimshuffle(back.map { $0 })
+}
+
+extension TensorVariable {
+    /// Advanced indexing: `x[ivector]` picks rows (repeats allowed); `x[mask]` with a boolean mask of x's
+    /// shape picks the flagged elements as a vector, and a boolean vector picks rows.
+    func advancedIndex(_ index: TensorVariable) -> TensorVariable {
+        if index.dtype == .bool {
+            if index.ndim == ndim && ndim > 1 { return AdvancedSubtensor1()(flatten(), MaskPositions()(index.flatten())) }
+            precondition(index.ndim == 1, "x[mask]: the mask must be a vector or have x's rank, got \(index.type) for \(type)")
+            return AdvancedSubtensor1()(self, MaskPositions()(index))
+        }
+        return AdvancedSubtensor1()(self, index)
+    }
+}
