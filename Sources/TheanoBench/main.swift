@@ -205,6 +205,11 @@ run("W9") {
     emit("W9", "ms_per_run", try median(repeats: 5) { _ = try f(xsValue, h0Value, wValue) } * 1e3)
 }
 
+run("C1", compileTenLayerMLP)
+run("C2", rewriteScaling)
+run("N1", convolutionLayer)
+run("N2", scanBackward)
+
 // The table beside the best peer of ../shared/bench/peers.md (same machine kind, 2026-11-22).
 let peers: [(String, String, Double, String)] = [
     ("W1", "us_per_call", 3.25, "PyTorch"), ("W2", "us_per_call", 13.2, "numpy"), ("W3", "total_s", 1.04, "PyTensor numba"),

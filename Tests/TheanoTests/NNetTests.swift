@@ -115,3 +115,62 @@ import Testing
         }
     }
 }
+
+@Suite struct BatchNormalizationTests {
+    let x = dmatrix("x"), gamma = dvector("gamma"), beta = dvector("beta")
+    let batch: [[Double]] = [[1, 2], [3, 4], [5, 9]]
+
+    @Test func trainingFormNormalisesEachActivationOverTheBatch() throws {
+        let bn = batchNormalizationTrain(x, gamma: gamma, beta: beta, epsilon: 0)
+        let f = try function([x, gamma, beta], [bn.output, bn.mean, bn.invStd])
+        let r = try f.call([batch, [1.0, 2.0], [0.0, 10.0]])
+        #expect(r[1].doubles == [3, 5])
+        let sd0 = (8.0 / 3).squareRoot(), sd1 = (26.0 / 3).squareRoot()
+        let invStd: [Double] = [1 / sd0, 1 / sd1]
+        let column0: [Double] = [-2 / sd0, 0, 2 / sd0], column1: [Double] = [-3 / sd1, -1 / sd1, 4 / sd1]
+        let expected: [Double] = (0..<3).flatMap { [column0[$0], 10 + 2 * column1[$0]] }
+        #expect(close(r[2].doubles, invStd))
+        #expect(close(r[0].doubles, expected))
+    }
+
+    @Test func runningAveragesUseTheUnbiasedVariance() throws {
+        let rm = dvector("rm"), rv = dvector("rv")
+        let bn = batchNormalizationTrain(x, gamma: gamma, beta: beta, runningAverageFactor: 0.5, runningMean: rm, runningVar: rv)
+        let f = try function([x, rm, rv], [try #require(bn.newRunningMean), try #require(bn.newRunningVar)])
+        let r = try f.call([batch, [1.0, 1.0], [2.0, 2.0]])
+        #expect(r[0].doubles == [2, 3])
+        // Unbiased batch variances are 4 and 13; the running value moves halfway from 2.
+        let expected: [Double] = [1 + 2, 1 + 6.5]
+        #expect(close(r[1].doubles, expected))
+    }
+
+    @Test func testFormWithBatchStatisticsMatchesTrainingForm() throws {
+        let t = dtensor4("t"), g = dtensor4("g"), b = dtensor4("b")
+        let pattern = [true, false, true, true]
+        let gb = Rebroadcast(pattern: pattern)(g), bb = Rebroadcast(pattern: pattern)(b)
+        let train = batchNormalizationTrain(t, gamma: gb, beta: bb, axes: .spatial)
+        let variance = 1 / sqr(train.invStd) - 1e-4
+        let test = batchNormalizationTest(t, gamma: gb, beta: bb, mean: train.mean, variance: variance, axes: .spatial)
+        let input = NDArray((0..<24).map { sin(Double($0)) }, shape: [2, 3, 2, 2])
+        let scale = NDArray([0.5, 1.0, 2.0], shape: [1, 3, 1, 1]), shift = NDArray([0.1, 0.2, 0.3], shape: [1, 3, 1, 1])
+        let r = try function([t, g, b], [train.output, test])(input, scale, shift)
+        #expect(close(r[0].doubles, r[1].doubles, tolerance: 1e-9))
+        // Each channel of the normalised output has mean beta.
+        let channelMeans = try function([t, g, b], train.output.mean(axes: [0, 2, 3]))(input, scale, shift)
+        #expect(close(channelMeans.doubles, [0.1, 0.2, 0.3], tolerance: 1e-9))
+    }
+
+    @Test func gradients() throws {
+        let input = NDArray([[0.3, -1.2, 2.0], [1.1, 0.7, -0.4], [0.5, 0.9, -2.0], [1.5, -0.1, 0.2]])
+        try verifyGrad({ batchNormalizationTrain($0[0], gamma: $0[1], beta: $0[2]).output * constant(NDArray([1.0, -2.0, 3.0])) },
+                       at: [input, NDArray([1.0, 0.5, 2.0]), NDArray([0.1, 0.2, 0.3])])
+        try verifyGrad({ batchNormalizationTest($0[0], gamma: $0[1], beta: $0[2], mean: $0[3], variance: $0[4]) },
+                       at: [input, NDArray([1.0, 0.5, 2.0]), NDArray([0.1, 0.2, 0.3]), NDArray([0.5, 0.0, -0.5]), NDArray([1.0, 2.0, 0.5])])
+    }
+
+    @Test func mismatchedParameterShapesThrowAtCallTime() throws {
+        let bn = batchNormalizationTrain(x, gamma: gamma, beta: beta)
+        let f = try function([x, gamma, beta], bn.output)
+        #expect(throws: TheanoError.self) { try f.call([batch, [1.0, 2.0, 3.0], [0.0, 0.0]]) }
+    }
+}
