@@ -1,72 +1,191 @@
-// Blocked matrix products. No compiler flags are needed: the fast variants carry their own target
-// attribute and are chosen at run time, so the package builds on any x86-64 or ARM machine.
+// Packed matrix products (the Goto/BLIS scheme): blocks of A and B are copied into contiguous panels
+// that stay in cache, and a register-blocked micro-kernel multiplies them. Packing reads any strides,
+// so transposed and sliced operands cost no extra copy. No compiler flags are needed: the fast
+// micro-kernels carry their own target attribute and are chosen at run time.
 #include "CTheanoKernels.h"
+#include <stdlib.h>
 #include <string.h>
 
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define THEANO_X86 1
+#include <immintrin.h>
+#endif
+
+#define MR 6
+#define NR_S 16
+#define NR_D 8
 #define KC 256
-#define NC 512
+#define MC 96
+#define NC_S 2048
+#define NC_D 1024
 
-#define GEMM_BODY(T)                                                                              \
-    for (size_t i = row_begin; i < row_end; i++) memset(c + i * n, 0, n * sizeof(T));             \
-    for (size_t kk = 0; kk < k; kk += KC) {                                                       \
-        size_t kend = kk + KC < k ? kk + KC : k;                                                  \
-        for (size_t jj = 0; jj < n; jj += NC) {                                                   \
-            size_t jend = jj + NC < n ? jj + NC : n;                                              \
-            size_t i = row_begin;                                                                 \
-            /* Four rows at a time share each loaded row of B. */                                 \
-            for (; i + 4 <= row_end; i += 4) {                                                    \
-                T *c0 = c + i * n, *c1 = c0 + n, *c2 = c1 + n, *c3 = c2 + n;                      \
-                for (size_t p = kk; p < kend; p++) {                                              \
-                    const T *bp = b + p * n;                                                      \
-                    T a0 = a[i * k + p], a1 = a[(i + 1) * k + p];                                 \
-                    T a2 = a[(i + 2) * k + p], a3 = a[(i + 3) * k + p];                           \
-                    for (size_t j = jj; j < jend; j++) {                                          \
-                        T bv = bp[j];                                                             \
-                        c0[j] += a0 * bv; c1[j] += a1 * bv; c2[j] += a2 * bv; c3[j] += a3 * bv;   \
-                    }                                                                             \
-                }                                                                                 \
-            }                                                                                     \
-            for (; i < row_end; i++) {                                                            \
-                T *ci = c + i * n;                                                                \
-                for (size_t p = kk; p < kend; p++) {                                              \
-                    const T *bp = b + p * n;                                                      \
-                    T av = a[i * k + p];                                                          \
-                    for (size_t j = jj; j < jend; j++) ci[j] += av * bp[j];                       \
-                }                                                                                 \
-            }                                                                                     \
-        }                                                                                         \
-    }
-
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-__attribute__((target("avx2,fma")))
-static void sgemm_avx2(const float *restrict a, const float *restrict b, float *restrict c, size_t m, size_t n,
-                       size_t k, size_t row_begin, size_t row_end) { (void)m; GEMM_BODY(float) }
-__attribute__((target("avx2,fma")))
-static void dgemm_avx2(const double *restrict a, const double *restrict b, double *restrict c, size_t m, size_t n,
-                       size_t k, size_t row_begin, size_t row_end) { (void)m; GEMM_BODY(double) }
 int theano_cpu_has_avx2_fma(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
+#ifdef THEANO_X86
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }
+    return cached;
 #else
-int theano_cpu_has_avx2_fma(void) { return 0; }
+    return 0;
 #endif
-
-static void sgemm_plain(const float *restrict a, const float *restrict b, float *restrict c, size_t m, size_t n,
-                        size_t k, size_t row_begin, size_t row_end) { (void)m; GEMM_BODY(float) }
-static void dgemm_plain(const double *restrict a, const double *restrict b, double *restrict c, size_t m, size_t n,
-                        size_t k, size_t row_begin, size_t row_end) { (void)m; GEMM_BODY(double) }
-
-void theano_sgemm_rows(const float *a, const float *b, float *c, size_t m, size_t n, size_t k, size_t row_begin, size_t row_end) {
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    if (theano_cpu_has_avx2_fma()) { sgemm_avx2(a, b, c, m, n, k, row_begin, row_end); return; }
-#endif
-    sgemm_plain(a, b, c, m, n, k, row_begin, row_end);
 }
 
-void theano_dgemm_rows(const double *a, const double *b, double *c, size_t m, size_t n, size_t k, size_t row_begin, size_t row_end) {
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    if (theano_cpu_has_avx2_fma()) { dgemm_avx2(a, b, c, m, n, k, row_begin, row_end); return; }
-#endif
-    dgemm_plain(a, b, c, m, n, k, row_begin, row_end);
+// Packing buffers are kept per thread, so repeated calls neither allocate nor fault in fresh pages.
+static _Thread_local void *pack_buffer = NULL;
+static _Thread_local size_t pack_capacity = 0;
+
+static void *pack_space(size_t bytes) {
+    if (bytes > pack_capacity) {
+        free(pack_buffer);
+        size_t rounded = (bytes + 63) & ~(size_t)63;
+        pack_buffer = aligned_alloc(64, rounded);
+        pack_capacity = pack_buffer ? rounded : 0;
+    }
+    return pack_buffer;
 }
+
+// ---- The type-generic driver, instantiated for float and double below. ----
+
+#define DEFINE_GEMM(T, S, NR, NC, KERNEL_FAST)                                                              \
+static void S##pack_a(size_t mc, size_t kc, const T *a, ptrdiff_t rs, ptrdiff_t cs, T *dst) {              \
+    for (size_t i0 = 0; i0 < mc; i0 += MR) {                                                                \
+        size_t rows = mc - i0 < MR ? mc - i0 : MR;                                                          \
+        for (size_t p = 0; p < kc; p++) {                                                                   \
+            size_t r = 0;                                                                                   \
+            for (; r < rows; r++) dst[r] = a[(ptrdiff_t)(i0 + r) * rs + (ptrdiff_t)p * cs];                 \
+            for (; r < MR; r++) dst[r] = 0;                                                                 \
+            dst += MR;                                                                                      \
+        }                                                                                                   \
+    }                                                                                                       \
+}                                                                                                           \
+static void S##pack_b(size_t kc, size_t nc, const T *b, ptrdiff_t rs, ptrdiff_t cs, T *dst) {              \
+    for (size_t j0 = 0; j0 < nc; j0 += NR) {                                                                \
+        size_t cols = nc - j0 < NR ? nc - j0 : NR;                                                          \
+        for (size_t p = 0; p < kc; p++) {                                                                   \
+            const T *row = b + (ptrdiff_t)p * rs + (ptrdiff_t)j0 * cs;                                      \
+            size_t c = 0;                                                                                   \
+            if (cs == 1) { for (; c < cols; c++) dst[c] = row[c]; }                                         \
+            else { for (; c < cols; c++) dst[c] = row[(ptrdiff_t)c * cs]; }                                 \
+            for (; c < NR; c++) dst[c] = 0;                                                                 \
+            dst += NR;                                                                                      \
+        }                                                                                                   \
+    }                                                                                                       \
+}                                                                                                           \
+/* The portable micro-kernel: an MR x NR tile of C (row stride ldc), overwritten or accumulated. */         \
+static void S##kernel_plain(size_t kc, const T *a, const T *b, T *c, size_t ldc, int accumulate) {         \
+    T tile[MR][NR];                                                                                         \
+    memset(tile, 0, sizeof tile);                                                                           \
+    for (size_t p = 0; p < kc; p++, a += MR, b += NR)                                                       \
+        for (int r = 0; r < MR; r++)                                                                        \
+            for (int j = 0; j < NR; j++) tile[r][j] += a[r] * b[j];                                         \
+    for (int r = 0; r < MR; r++)                                                                            \
+        for (int j = 0; j < NR; j++) c[r * ldc + j] = accumulate ? c[r * ldc + j] + tile[r][j] : tile[r][j];\
+}                                                                                                           \
+void theano_##S##gemm(size_t m, size_t n, size_t k, const T *a, ptrdiff_t ars, ptrdiff_t acs,              \
+                      const T *b, ptrdiff_t brs, ptrdiff_t bcs, T *c, size_t ldc) {                         \
+    if (m == 0 || n == 0) return;                                                                           \
+    if (k == 0) { for (size_t i = 0; i < m; i++) memset(c + i * ldc, 0, n * sizeof(T)); return; }           \
+    void (*kernel)(size_t, const T *, const T *, T *, size_t, int) = S##kernel_plain;                       \
+    if (theano_cpu_has_avx2_fma()) kernel = KERNEL_FAST;                                                    \
+    size_t a_bytes = (MC + MR) * KC * sizeof(T), b_bytes = (NC + NR) * KC * sizeof(T);                      \
+    char *space = pack_space(a_bytes + b_bytes);                                                            \
+    if (!space) { /* Out of memory for panels: fall back to the plain triple loop. */                       \
+        for (size_t i = 0; i < m; i++)                                                                      \
+            for (size_t j = 0; j < n; j++) {                                                                \
+                T sum = 0;                                                                                  \
+                for (size_t p = 0; p < k; p++)                                                              \
+                    sum += a[(ptrdiff_t)i * ars + (ptrdiff_t)p * acs] * b[(ptrdiff_t)p * brs + (ptrdiff_t)j * bcs]; \
+                c[i * ldc + j] = sum;                                                                       \
+            }                                                                                               \
+        return;                                                                                             \
+    }                                                                                                       \
+    T *pa = (T *)space, *pb = (T *)(space + a_bytes);                                                       \
+    T edge[MR * NR];                                                                                        \
+    for (size_t jc = 0; jc < n; jc += NC) {                                                                 \
+        size_t nc = n - jc < NC ? n - jc : NC;                                                              \
+        for (size_t pc = 0; pc < k; pc += KC) {                                                             \
+            size_t kc = k - pc < KC ? k - pc : KC;                                                          \
+            int accumulate = pc > 0;                                                                        \
+            S##pack_b(kc, nc, b + (ptrdiff_t)pc * brs + (ptrdiff_t)jc * bcs, brs, bcs, pb);                 \
+            for (size_t ic = 0; ic < m; ic += MC) {                                                         \
+                size_t mc = m - ic < MC ? m - ic : MC;                                                      \
+                S##pack_a(mc, kc, a + (ptrdiff_t)ic * ars + (ptrdiff_t)pc * acs, ars, acs, pa);             \
+                for (size_t jr = 0; jr < nc; jr += NR) {                                                    \
+                    size_t cols = nc - jr < NR ? nc - jr : NR;                                              \
+                    for (size_t ir = 0; ir < mc; ir += MR) {                                                \
+                        size_t rows = mc - ir < MR ? mc - ir : MR;                                          \
+                        T *ct = c + (ic + ir) * ldc + jc + jr;                                              \
+                        const T *at = pa + ir * kc, *bt = pb + jr * kc;                                     \
+                        if (rows == MR && cols == NR) { kernel(kc, at, bt, ct, ldc, accumulate); continue; }\
+                        kernel(kc, at, bt, edge, NR, 0);                                                    \
+                        for (size_t r = 0; r < rows; r++)                                                   \
+                            for (size_t j = 0; j < cols; j++)                                               \
+                                ct[r * ldc + j] = accumulate ? ct[r * ldc + j] + edge[r * NR + j] : edge[r * NR + j]; \
+                    }                                                                                       \
+                }                                                                                           \
+            }                                                                                               \
+        }                                                                                                   \
+    }                                                                                                       \
+}
+
+// ---- AVX2/FMA micro-kernels: 6 rows x 2 vectors of C live in 12 registers for the whole k loop. ----
+
+#ifdef THEANO_X86
+#define ROW_UPDATE(V, BCAST, FMADD, r)                                                                      \
+    { V ar = BCAST(a + r); c##r##0 = FMADD(ar, b0, c##r##0); c##r##1 = FMADD(ar, b1, c##r##1); }
+#define ROW_STORE(V, LOAD, STORE, ADD, W, r)                                                                \
+    if (accumulate) { c##r##0 = ADD(c##r##0, LOAD(c + r * ldc)); c##r##1 = ADD(c##r##1, LOAD(c + r * ldc + W)); } \
+    STORE(c + r * ldc, c##r##0); STORE(c + r * ldc + W, c##r##1);
+
+__attribute__((target("avx2,fma")))
+static void skernel_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc, int accumulate) {
+    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    for (size_t p = 0; p < kc; p++, a += MR, b += NR_S) {
+        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+        ROW_UPDATE(__m256, _mm256_broadcast_ss, _mm256_fmadd_ps, 0)
+        ROW_UPDATE(__m256, _mm256_broadcast_ss, _mm256_fmadd_ps, 1)
+        ROW_UPDATE(__m256, _mm256_broadcast_ss, _mm256_fmadd_ps, 2)
+        ROW_UPDATE(__m256, _mm256_broadcast_ss, _mm256_fmadd_ps, 3)
+        ROW_UPDATE(__m256, _mm256_broadcast_ss, _mm256_fmadd_ps, 4)
+        ROW_UPDATE(__m256, _mm256_broadcast_ss, _mm256_fmadd_ps, 5)
+    }
+    ROW_STORE(__m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, 8, 0)
+    ROW_STORE(__m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, 8, 1)
+    ROW_STORE(__m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, 8, 2)
+    ROW_STORE(__m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, 8, 3)
+    ROW_STORE(__m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, 8, 4)
+    ROW_STORE(__m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, 8, 5)
+}
+
+__attribute__((target("avx2,fma")))
+static void dkernel_avx2(size_t kc, const double *a, const double *b, double *c, size_t ldc, int accumulate) {
+    __m256d c00 = _mm256_setzero_pd(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    __m256d c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    for (size_t p = 0; p < kc; p++, a += MR, b += NR_D) {
+        __m256d b0 = _mm256_loadu_pd(b), b1 = _mm256_loadu_pd(b + 4);
+        ROW_UPDATE(__m256d, _mm256_broadcast_sd, _mm256_fmadd_pd, 0)
+        ROW_UPDATE(__m256d, _mm256_broadcast_sd, _mm256_fmadd_pd, 1)
+        ROW_UPDATE(__m256d, _mm256_broadcast_sd, _mm256_fmadd_pd, 2)
+        ROW_UPDATE(__m256d, _mm256_broadcast_sd, _mm256_fmadd_pd, 3)
+        ROW_UPDATE(__m256d, _mm256_broadcast_sd, _mm256_fmadd_pd, 4)
+        ROW_UPDATE(__m256d, _mm256_broadcast_sd, _mm256_fmadd_pd, 5)
+    }
+    ROW_STORE(__m256d, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd, 4, 0)
+    ROW_STORE(__m256d, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd, 4, 1)
+    ROW_STORE(__m256d, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd, 4, 2)
+    ROW_STORE(__m256d, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd, 4, 3)
+    ROW_STORE(__m256d, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd, 4, 4)
+    ROW_STORE(__m256d, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd, 4, 5)
+}
+#define SKERNEL_FAST skernel_avx2
+#define DKERNEL_FAST dkernel_avx2
+#else
+#define SKERNEL_FAST skernel_plain
+#define DKERNEL_FAST dkernel_plain
+#endif
+
+DEFINE_GEMM(float, s, NR_S, NC_S, SKERNEL_FAST)
+DEFINE_GEMM(double, d, NR_D, NC_D, DKERNEL_FAST)

@@ -32,11 +32,23 @@ import Testing
     @Test(arguments: [DType.float32, .float64])
     func builtInGemmMatchesTheLoopOnOddSizesAndViews(_ dtype: DType) throws {
         var generator = SplitMix64(seed: 4)
-        for (m, k, n) in [(1, 1, 1), (7, 13, 5), (33, 65, 17), (130, 70, 260)] {
-            let a = NDArray((0..<m * k).map { _ in generator.nextUnit() - 0.5 }, shape: [m, k]).astype(dtype)
-            let b = NDArray((0..<k * n).map { _ in generator.nextUnit() - 0.5 }, shape: [n, k]).astype(dtype).T
-            let fast = matrixMultiply(a, b), slow = referenceMatrixMultiply(a, b.contiguous())
-            #expect(close(fast.doubles, slow.doubles, tolerance: dtype == .float32 ? 1e-4 : 1e-12))
+        func random(_ rows: Int, _ columns: Int) -> NDArray {
+            NDArray((0..<rows * columns).map { _ in generator.nextUnit() - 0.5 }, shape: [rows, columns]).astype(dtype)
+        }
+        // Edge tiles, k beyond one packed panel (256), n beyond one column block, vectors, and the
+        // layouts the packing reads: row-major, transposed, every other row, and a broadcast row.
+        for (m, k, n) in [(1, 1, 1), (7, 13, 5), (33, 65, 17), (130, 70, 260), (1, 300, 40), (40, 300, 1), (13, 600, 1030)] {
+            let a = random(m, k)
+            let layouts: [(String, NDArray)] = [
+                ("row-major", random(k, n)), ("transposed", random(n, k).T), ("every other row", random(2 * k, n).sliced([(0, k, 2), (0, n, 1)])),
+                ("broadcast row", random(1, n).broadcast(to: [k, n])),
+            ]
+            for (layout, b) in layouts {
+                let fast = matrixMultiply(a, b), slow = referenceMatrixMultiply(a, b.contiguous())
+                #expect(close(fast.doubles, slow.doubles, tolerance: dtype == .float32 ? 1e-4 : 1e-12), "\(m)×\(k)×\(n), \(layout)")
+                let fastT = matrixMultiply(b.T, a.T), slowT = referenceMatrixMultiply(b.T.contiguous(), a.T.contiguous())
+                #expect(close(fastT.doubles, slowT.doubles, tolerance: dtype == .float32 ? 1e-4 : 1e-12), "transposed \(m)×\(k)×\(n), \(layout)")
+            }
         }
     }
 

@@ -36,6 +36,37 @@ import Testing
         }
     }
 
+    /// Mixed dtypes, integer constants, broadcast and strided inputs go through the VM's gather path,
+    /// and float32 steps inside a float64 program are rounded as float32 arithmetic would be.
+    @Test func mixedDtypesBroadcastsAndViewsMatchTheReference() throws {
+        let a = fmatrix("a"), b = dmatrix("b"), v = dvector("v")
+        let cases: [(String, TensorVariable)] = [
+            ("float32 with a float64 row", a * 2 + b.sum(axis: 0, keepdims: true)),
+            ("integer constants", (1 - b) * 3 + b / 2),
+            ("float32 arithmetic inside float64", cast(a * a + 1, .float64) * b),
+            ("float32 transcendental inside float64", cast(exp(a), .float64) + b),
+            ("column broadcast", b + b.sum(axis: 1, keepdims: true)),
+            ("strided views", a.T.T * 3 + b[.slice(nil, nil, -1)]),
+            ("vector over rows", b * v + cast(a, .float64)),
+            ("float32 output of float64 work", cast(b * 0.1 + 2, .float32) - a),
+        ]
+        var generator = SplitMix64(seed: 99)
+        for shape in [[1, 1], [5, 3], [67, 129]] {
+            let count = shape[0] * shape[1]
+            let args: [NDArray] = [
+                NDArray((0..<count).map { _ in Float(generator.nextUnit() * 4 - 2) }, shape: shape),
+                NDArray((0..<count).map { _ in generator.nextUnit() * 4 - 2 }, shape: shape),
+                NDArray((0..<shape[1]).map { _ in generator.nextUnit() }, shape: [shape[1]]),
+            ]
+            for (name, expr) in cases {
+                let fast = try function([a, b, v], expr, mode: .fastRun, onUnusedInput: .ignore).call(args)
+                let slow = try function([a, b, v], expr, mode: .reference, onUnusedInput: .ignore).call(args)
+                #expect(fast.dtype == slow.dtype && fast.shape == slow.shape, "\(name)")
+                #expect(fast.doubles == slow.doubles, "\(name) \(shape)")
+            }
+        }
+    }
+
     @Test func keptResultsAreNeverOverwritten() throws {
         let x = dvector("x")
         let f = try function([x], exp(x) * 2, mode: .fastRun)

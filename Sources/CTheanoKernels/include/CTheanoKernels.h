@@ -2,12 +2,17 @@
 #define CTHEANO_KERNELS_H
 #include <stddef.h>
 
-/// Row-major C[m,n] = A[m,k] · B[k,n] (C is overwritten) for rows [row_begin, row_end) of C.
-/// Blocked for cache, vectorised with AVX2/FMA when the CPU has them (checked at run time).
-void theano_sgemm_rows(const float *a, const float *b, float *c, size_t m, size_t n, size_t k,
-                       size_t row_begin, size_t row_end);
-void theano_dgemm_rows(const double *a, const double *b, double *c, size_t m, size_t n, size_t k,
-                       size_t row_begin, size_t row_end);
+/// C[m,n] = A[m,k] · B[k,n], overwriting C (row-major, row stride ldc). Element (i, j) of A is at
+/// a[i*ars + j*acs], and likewise for B, so transposed or sliced views need no copy. Packed panels
+/// and an AVX2/FMA micro-kernel when the CPU has them (checked at run time).
+void theano_sgemm(size_t m, size_t n, size_t k, const float *a, ptrdiff_t ars, ptrdiff_t acs,
+                  const float *b, ptrdiff_t brs, ptrdiff_t bcs, float *c, size_t ldc);
+void theano_dgemm(size_t m, size_t n, size_t k, const double *a, ptrdiff_t ars, ptrdiff_t acs,
+                  const double *b, ptrdiff_t brs, ptrdiff_t bcs, double *c, size_t ldc);
+
+/// y[m] = A[m,k] · x[k], with A and x strided as above and y contiguous.
+void theano_sgemv(size_t m, size_t k, const float *a, ptrdiff_t rs, ptrdiff_t cs, const float *x, ptrdiff_t xs, float *y);
+void theano_dgemv(size_t m, size_t k, const double *a, ptrdiff_t rs, ptrdiff_t cs, const double *x, ptrdiff_t xs, double *y);
 
 /// Whether the AVX2+FMA paths are in use on this CPU.
 int theano_cpu_has_avx2_fma(void);

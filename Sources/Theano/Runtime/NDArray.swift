@@ -101,11 +101,18 @@ public struct NDArray: @unchecked Sendable {
             (dst + offset * itemSize).copyMemory(from: src + source.offset * itemSize, byteCount: count * itemSize)
             return
         }
-        func copyElements<T: TensorElement>(_: T.Type) {
+        // Copied as plain bits of the element's width: a concrete type per width keeps the loop specialised.
+        func copyElements<T>(_: T.Type) {
             let d = dst.assumingMemoryBound(to: T.self), s = src.assumingMemoryBound(to: T.self)
             forEachIndexPair(shape, strides, offset, source.strides, source.offset) { a, b in d[a] = s[b] }
         }
-        copyElements(dtype.elementType)
+        switch itemSize {
+        case 1: copyElements(UInt8.self)
+        case 2: copyElements(UInt16.self)
+        case 4: copyElements(UInt32.self)
+        case 8: copyElements(UInt64.self)
+        default: copyElements((UInt64, UInt64).self)
+        }
     }
 
     /// Makes the storage unique and contiguous so it can be written in place.

@@ -22,10 +22,13 @@ extension TensorElement {
     /// Converts from any other element type the way numpy's `astype` does.
     @inline(__always)
     init<Source: TensorElement>(converting value: Source) {
-        switch Self.dtype.kind {
-        case "c": self.init(fromComplex: value.asComplex)
-        case "f": self.init(fromDouble: value.asDouble)
-        default:
+        // Branches on the dtype's flags, not its kind letter: a Character compare costs a string compare.
+        let target = Self.dtype
+        if target.isComplex {
+            self.init(fromComplex: value.asComplex)
+        } else if target.isFloat {
+            self.init(fromDouble: value.asDouble)
+        } else {
             // Integer and bool targets: integers convert exactly (wrapping), floats truncate toward zero.
             if Source.dtype.isDiscrete { self.init(fromInt64: value.asInt64) } else { self.init(fromDouble: value.asDouble) }
         }

@@ -33,11 +33,11 @@ public enum CBLAS {
             }
             return (Library(name: name, sgemm: unsafeBitCast(s, to: SGEMM.self), dgemm: unsafeBitCast(d, to: DGEMM.self)), "using \(name)")
         }
-        return (nil, "no CBLAS found (tried \(tried.joined(separator: ", "))); using the built-in blocked GEMM")
+        return (nil, "no CBLAS found (tried \(tried.joined(separator: ", "))); using the built-in packed GEMM")
     }()
 
     /// A human-readable account of which BLAS is in use, and why.
     public static var status: String { loaded.status }
 
-    static let rowMajor: Int32 = 101, noTrans: Int32 = 111
+    static let rowMajor: Int32 = 101, noTrans: Int32 = 111, trans: Int32 = 112
 }

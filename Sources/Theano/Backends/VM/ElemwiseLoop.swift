@@ -4,12 +4,22 @@ import RealModule
 
 /// A float32/float64 elementwise node (a single op or a fused composite) compiled to a register program
 /// that runs over memory in cache-sized blocks. Nodes it cannot handle keep the reference `perform`.
+///
+/// Registers hold the widest float type among the node's steps. Inputs of other dtypes, broadcast
+/// inputs and strided views are converted or gathered into a register one block at a time. A float32
+/// step inside a float64 program is rounded to float32 after each operation, which gives exactly the
+/// float32 result for the correctly rounded operations; programs that would need a float32
+/// transcendental computed in float64 are left to the reference.
 struct ElemwiseLoop {
     struct Instruction {
         let op: ScalarOp
         let args: [Int]
+        let roundsToFloat32: Bool
     }
+    /// The output's dtype.
     let dtype: DType
+    /// The registers' dtype.
+    let computeType: DType
     let inputCount: Int
     let instructions: [Instruction]
     let op: Elemwise
@@ -17,46 +27,56 @@ struct ElemwiseLoop {
 
     init?(_ op: Elemwise, _ node: Apply) {
         let out = node.outputs[0]
-        guard out.dtype == .float32 || out.dtype == .float64, node.inputs.allSatisfy({ $0.dtype == out.dtype }) else { return nil }
-        self.op = op
-        dtype = out.dtype
-        inputCount = node.inputs.count
+        guard out.dtype.isFloat, node.inputs.allSatisfy({ !$0.dtype.isComplex }) else { return nil }
+        var steps: [(op: ScalarOp, args: [Int], dtype: DType)]
         switch op.scalarOp {
         case .composite(let c):
-            guard c.steps.allSatisfy({ $0.dtype == out.dtype && ElemwiseLoop.supports($0.op, arity: $0.args.count) }) else { return nil }
-            instructions = c.steps.map { Instruction(op: $0.op, args: $0.args) }
+            steps = c.steps.map { ($0.op, $0.args, $0.dtype) }
+        case let scalar where (scalar == .add || scalar == .mul) && node.inputs.count > 2:
+            // A variadic add/mul becomes a chain of binary steps.
+            steps = [(scalar, [0, 1], out.dtype)]
+            for i in 2..<node.inputs.count { steps.append((scalar, [node.inputs.count + steps.count - 1, i], out.dtype)) }
         case let scalar:
-            guard ElemwiseLoop.supports(scalar, arity: node.inputs.count) else { return nil }
-            if (scalar == .add || scalar == .mul) && node.inputs.count > 2 {
-                // Fold a variadic add/mul into a chain of binary steps.
-                var steps = [Instruction(op: scalar, args: [0, 1])]
-                for i in 2..<node.inputs.count { steps.append(Instruction(op: scalar, args: [node.inputs.count + steps.count - 1, i])) }
-                instructions = steps
-            } else {
-                instructions = [Instruction(op: scalar, args: Array(0..<node.inputs.count))]
-            }
+            steps = [(scalar, Array(0..<node.inputs.count), out.dtype)]
+        }
+        guard steps.allSatisfy({ $0.dtype.isFloat && ElemwiseLoop.supports($0.op, arity: $0.args.count) }) else { return nil }
+        let wide: DType = steps.contains { $0.dtype == .float64 } || out.dtype == .float64 ? .float64 : .float32
+        if wide == .float64, steps.contains(where: { $0.dtype == .float32 && !ElemwiseLoop.exactWhenRounded($0.op) }) { return nil }
+        self.op = op
+        dtype = out.dtype
+        computeType = wide
+        inputCount = node.inputs.count
+        instructions = steps.map { step in
+            let isCast: Bool = if case .cast = step.op { true } else { false }
+            return Instruction(op: isCast ? .identity : step.op, args: step.args, roundsToFloat32: wide == .float64 && step.dtype == .float32)
         }
     }
 
     static func supports(_ op: ScalarOp, arity: Int) -> Bool {
         switch op {
-        case .add, .mul: return arity >= 1
+        case .add, .mul: return arity >= 1 && arity <= 2
         case .sub, .trueDiv, .maximum, .minimum, .pow, .second: return arity == 2
         case .neg, .abs, .sqr, .sqrt, .reciprocal, .identity, .exp, .log, .log1p, .expm1, .sin, .cos, .tan, .tanh,
              .sigmoid, .softplus, .floor, .ceil, .sgn:
             return arity == 1
+        case .cast(let target): return target.isFloat && arity == 1
+        default: return false
+        }
+    }
+
+    /// Operations whose float64 result, rounded to float32, is the float32 result.
+    static func exactWhenRounded(_ op: ScalarOp) -> Bool {
+        switch op {
+        case .add, .sub, .mul, .trueDiv, .sqrt, .neg, .abs, .sqr, .identity, .cast, .maximum, .minimum, .second,
+             .floor, .ceil, .sgn:
+            return true
         default: return false
         }
     }
 
     func run(_ inputs: [NDArray], reuse: inout NDArray?, destroying: Int? = nil) throws -> NDArray {
-        let shapes = inputs.map(\.shape)
-        let shape = try Elemwise.broadcastShape(shapes, op.inputBroadcastable)
+        let shape = try Elemwise.broadcastShape(inputs.map(\.shape), op.inputBroadcastable)
         let count = shape.reduce(1, *)
-        // Every input must be dense and full-size, or a single broadcast value; otherwise use the reference.
-        guard inputs.allSatisfy({ ($0.shape == shape && $0.isContiguous) || $0.count == 1 }) else {
-            return try op.perform(inputs)[0]
-        }
         // Reuse last call's buffer only if nobody else holds it: moving it out of `reuse` first makes
         // the uniqueness check see exactly the caller's references.
         var out = NDArray(zeros: [], dtype: dtype)
@@ -71,43 +91,54 @@ struct ElemwiseLoop {
             recycled = true
         }
         if !recycled { out = NDArray(uninitialized: shape, dtype: dtype) }
+        let sources = inputs.map { InputSource($0, outputShape: shape, computeType: computeType) }
         // Large arrays split into one contiguous range per core.
         let parts = count >= 1 << 17 ? ProcessorCount.value : 1
-        let job = ElemwiseJob(loop: self, inputs: inputs, output: out, count: count, parts: parts)
+        let job = ElemwiseJob(loop: self, sources: sources, output: out, count: count, parts: parts)
         if parts == 1 { job.run(0) } else { DispatchQueue.concurrentPerform(iterations: parts) { job.run($0) } }
         reuse = out
-        return out
+        return withExtendedLifetime(inputs) { out }
     }
 
-    func execute<T: FloatTensorElement>(_: T.Type, _ inputs: [NDArray], _ out: NDArray, range: Range<Int>) {
+    func execute<W: FloatTensorElement>(_: W.Type, _ sources: [InputSource], _ out: NDArray, range: Range<Int>) {
         let count = range.count
         let first = range.lowerBound
         let block = Swift.min(ElemwiseLoop.blockSize, Swift.max(count, 1))
         let registers = inputCount + instructions.count
-        // Scratch holds broadcast scalars and intermediate results, one block each.
-        let scratch = UnsafeMutablePointer<T>.allocate(capacity: registers * block)
+        let writesOutputDirectly = out.dtype == computeType
+        // Scratch holds gathered inputs, broadcast scalars and intermediate results, one block each.
+        let scratch = UnsafeMutablePointer<W>.allocate(capacity: registers * block)
         defer { scratch.deallocate() }
-        var isScalar = [Bool](repeating: false, count: inputCount)
-        for (i, x) in inputs.enumerated() where x.count == 1 && out.count != 1 {
-            isScalar[i] = true
-            (scratch + i * block).initialize(repeating: x.storage.pointer.assumingMemoryBound(to: T.self)[x.offset], count: block)
+        for (i, source) in sources.enumerated() where source.kind == .scalar {
+            source.gather(into: scratch + i * block, start: 0, count: 1)
+            (scratch + i * block).update(repeating: scratch[i * block], count: block)
         }
-        let output = out.storage.pointer.assumingMemoryBound(to: T.self)
+        let output = out.storage.pointer.assumingMemoryBound(to: W.self) + out.offset
         var start = 0
         while start < count {
             let n = Swift.min(block, count - start)
-            func address(_ r: Int) -> UnsafeMutablePointer<T> {
+            for (i, source) in sources.enumerated() where source.kind == .gathered {
+                source.gather(into: scratch + i * block, start: first + start, count: n)
+            }
+            func address(_ r: Int) -> UnsafeMutablePointer<W> {
                 if r < inputCount {
-                    if isScalar[r] { return scratch + r * block }
-                    return inputs[r].storage.pointer.assumingMemoryBound(to: T.self) + inputs[r].offset + first + start
+                    if sources[r].kind == .direct { return sources[r].base.assumingMemoryBound(to: W.self) + first + start }
+                    return scratch + r * block
                 }
-                return r == registers - 1 ? output + first + start : scratch + r * block
+                return r == registers - 1 && writesOutputDirectly ? output + first + start : scratch + r * block
             }
             for (k, instruction) in instructions.enumerated() {
                 let target = address(inputCount + k)
                 let a = address(instruction.args[0])
                 let b = instruction.args.count > 1 ? address(instruction.args[1]) : a
                 ElemwiseLoop.apply(instruction.op, a, b, target, n)
+                if instruction.roundsToFloat32 { for j in 0..<n { target[j] = W(Float(target[j])) } }
+            }
+            if !writesOutputDirectly {
+                // A float64 program with a float32 output (its last step was rounded already).
+                let result = scratch + (registers - 1) * block
+                let narrow = out.storage.pointer.assumingMemoryBound(to: Float.self) + out.offset + first + start
+                for j in 0..<n { narrow[j] = Float(result[j]) }
             }
             start += n
         }
@@ -157,7 +188,7 @@ struct ElemwiseLoop {
 /// One core's share of an elementwise loop; the arrays outlive the concurrent section.
 struct ElemwiseJob: @unchecked Sendable {
     let loop: ElemwiseLoop
-    let inputs: [NDArray]
+    let sources: [InputSource]
     let output: NDArray
     let count: Int
     let parts: Int
@@ -166,7 +197,84 @@ struct ElemwiseJob: @unchecked Sendable {
         let size = (count + parts - 1) / parts
         let range = Swift.min(count, part * size)..<Swift.min(count, (part + 1) * size)
         guard !range.isEmpty || count == 0 else { return }
-        if loop.dtype == .float32 { loop.execute(Float.self, inputs, output, range: range) } else { loop.execute(Double.self, inputs, output, range: range) }
+        if loop.computeType == .float32 { loop.execute(Float.self, sources, output, range: range) } else { loop.execute(Double.self, sources, output, range: range) }
+    }
+}
+
+/// How the loop reads one input: in place (dense, full size, of the registers' type), as one value
+/// repeated, or gathered block by block (broadcast, strided, or another dtype).
+struct InputSource: @unchecked Sendable {
+    enum Kind { case direct, scalar, gathered }
+    let kind: Kind
+    let base: UnsafeMutableRawPointer
+    let dtype: DType
+    let shape: [Int]
+    /// The input's strides aligned to the output's shape, 0 along broadcast dimensions.
+    let strides: [Int]
+
+    init(_ x: NDArray, outputShape: [Int], computeType: DType) {
+        base = x.storage.pointer + x.offset * x.dtype.itemSize
+        dtype = x.dtype
+        shape = outputShape
+        let lead = outputShape.count - x.ndim
+        strides = outputShape.indices.map { axis in
+            axis < lead || x.shape[axis - lead] == 1 ? 0 : x.strides[axis - lead]
+        }
+        if x.count == 1 && outputShape.reduce(1, *) != 1 || x.ndim == 0 {
+            kind = .scalar
+        } else if x.shape == outputShape && x.isContiguous && x.dtype == computeType {
+            kind = .direct
+        } else {
+            kind = .gathered
+        }
+    }
+
+    /// Elements `start..<start+count` of the input broadcast to the output shape, row-major, converted to W.
+    func gather<W: FloatTensorElement>(into destination: UnsafeMutablePointer<W>, start: Int, count: Int) {
+        switch dtype {
+        case .float32: gather(Float.self, into: destination, start: start, count: count) { W($0) }
+        case .float64: gather(Double.self, into: destination, start: start, count: count) { W($0) }
+        case .int8: gather(Int8.self, into: destination, start: start, count: count) { W($0) }
+        case .int16: gather(Int16.self, into: destination, start: start, count: count) { W($0) }
+        case .int32: gather(Int32.self, into: destination, start: start, count: count) { W($0) }
+        case .int64: gather(Int64.self, into: destination, start: start, count: count) { W($0) }
+        case .bool: gather(Bool.self, into: destination, start: start, count: count) { $0 ? 1 : 0 }
+        case .complex64, .complex128: preconditionFailure("ElemwiseLoop never accepts complex inputs")
+        }
+    }
+
+    @inline(__always)
+    private func gather<S, W>(_: S.Type, into destination: UnsafeMutablePointer<W>, start: Int, count: Int, _ convert: (S) -> W) {
+        let source = base.assumingMemoryBound(to: S.self)
+        let ndim = shape.count
+        if ndim == 0 { destination[0] = convert(source[0]); return }
+        // The multi-index of `start`, then an odometer over the output's shape.
+        var index = [Int](repeating: 0, count: ndim)
+        var rest = start, position = 0
+        for axis in stride(from: ndim - 1, through: 0, by: -1) {
+            index[axis] = rest % shape[axis]
+            rest /= shape[axis]
+            position += index[axis] * strides[axis]
+        }
+        let inner = shape[ndim - 1], innerStride = strides[ndim - 1]
+        var written = 0
+        while written < count {
+            let run = Swift.min(inner - index[ndim - 1], count - written)
+            var p = position
+            for j in 0..<run { destination[written + j] = convert(source[p]); p += innerStride }
+            written += run
+            position += run * innerStride
+            index[ndim - 1] += run
+            // Carry into the outer dimensions.
+            var axis = ndim - 1
+            while axis > 0 && index[axis] == shape[axis] {
+                position -= index[axis] * strides[axis]
+                index[axis] = 0
+                axis -= 1
+                index[axis] += 1
+                position += strides[axis]
+            }
+        }
     }
 }
 

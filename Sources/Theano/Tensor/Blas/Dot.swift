@@ -23,10 +23,13 @@ public struct Dot: Op {
         }
         // Flatten to one matrix product: a as (m, k), b as (k, n) with its other axes folded into n.
         let m = a.count / max(k, 1)
-        let a2 = a.reshaped([a.count == 0 ? 0 : m, k])
+        // Vectors and matrices enter as views (a transpose stays a transpose); higher ranks are folded.
+        let a2 = a.ndim == 1 ? a.matrixView(rows: 1, rowStride: 0, columnStride: a.strides[0])
+            : a.ndim == 2 ? a : a.reshaped([a.count == 0 ? 0 : m, k])
         let bFront = Array(b.shape.dropLast(2))
         let n = b.ndim == 1 ? 1 : b.shape[b.ndim - 1]
-        let b2: NDArray = b.ndim == 1 ? b.reshaped([k, 1])
+        let b2: NDArray = b.ndim == 1 ? b.matrixView(rows: k, rowStride: b.strides[0], columnStride: 0)
+            : b.ndim == 2 ? b
             : b.transposed([b.ndim - 2] + Array(0..<(b.ndim - 2)) + [b.ndim - 1]).reshaped([k, bFront.reduce(1, *) * n])
         let product = matrixMultiply(a2, b2)
         let outShape = Array(a.shape.dropLast()) + (b.ndim == 1 ? [] : bFront + [n])
@@ -81,4 +84,11 @@ public func outer(_ a: some TensorConvertible, _ b: some TensorConvertible) -> T
 
 extension TensorVariable {
     public func dot(_ other: some TensorConvertible) -> TensorVariable { Theano.dot(self, other) }
+}
+
+extension NDArray {
+    /// This vector as a one-row or one-column matrix view sharing its storage.
+    fileprivate func matrixView(rows: Int, rowStride: Int, columnStride: Int) -> NDArray {
+        NDArray(storage: storage, dtype: dtype, shape: rows == 1 ? [1, count] : [count, 1], strides: [rowStride, columnStride], offset: offset)
+    }
 }
