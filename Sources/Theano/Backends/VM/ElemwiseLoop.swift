@@ -80,11 +80,12 @@ struct ElemwiseLoop {
         // Reuse last call's buffer only if nobody else holds it: moving it out of `reuse` first makes
         // the uniqueness check see exactly the caller's references.
         var out = NDArray(zeros: [], dtype: dtype)
-        var recycled = false
+        var recycled = false, overwritesInput = false
         if let i = destroying, inputs[i].shape == shape, inputs[i].dtype == dtype, inputs[i].isContiguous {
             // The in-place plan proved nobody reads this input after us: write over it.
             out = inputs[i]
             recycled = true
+            overwritesInput = true
             reuse = nil
         } else if var kept = reuse.take(), kept.shape == shape, kept.dtype == dtype, kept.offset == 0, isKnownUniquelyReferenced(&kept.storage) {
             out = kept
@@ -96,16 +97,19 @@ struct ElemwiseLoop {
         let parts = count >= 1 << 17 ? ProcessorCount.value : 1
         let job = ElemwiseJob(loop: self, sources: sources, output: out, count: count, parts: parts)
         if parts == 1 { job.run(0) } else { DispatchQueue.concurrentPerform(iterations: parts) { job.run($0) } }
-        reuse = out
+        // A buffer taken over from an input stays with the node that made it; keeping it here too
+        // would make that node's buffer look shared next call, and it would allocate afresh.
+        reuse = overwritesInput ? nil : out
         return withExtendedLifetime(inputs) { out }
     }
 
-    func execute<W: FloatTensorElement>(_: W.Type, _ sources: [InputSource], _ out: NDArray, range: Range<Int>) {
+    /// Computes elements `range` into `destination`, which points at the first of them and has the output's dtype.
+    func execute<W: FloatTensorElement>(_: W.Type, _ sources: [InputSource], into destination: UnsafeMutableRawPointer, range: Range<Int>) {
         let count = range.count
         let first = range.lowerBound
         let block = Swift.min(ElemwiseLoop.blockSize, Swift.max(count, 1))
         let registers = inputCount + instructions.count
-        let writesOutputDirectly = out.dtype == computeType
+        let writesOutputDirectly = dtype == computeType
         // Scratch holds gathered inputs, broadcast scalars and intermediate results, one block each.
         let scratch = UnsafeMutablePointer<W>.allocate(capacity: registers * block)
         defer { scratch.deallocate() }
@@ -113,7 +117,7 @@ struct ElemwiseLoop {
             source.gather(into: scratch + i * block, start: 0, count: 1)
             (scratch + i * block).update(repeating: scratch[i * block], count: block)
         }
-        let output = out.storage.pointer.assumingMemoryBound(to: W.self) + out.offset
+        let output = destination.assumingMemoryBound(to: W.self)
         var start = 0
         while start < count {
             let n = Swift.min(block, count - start)
@@ -125,7 +129,7 @@ struct ElemwiseLoop {
                     if sources[r].kind == .direct { return sources[r].base.assumingMemoryBound(to: W.self) + first + start }
                     return scratch + r * block
                 }
-                return r == registers - 1 && writesOutputDirectly ? output + first + start : scratch + r * block
+                return r == registers - 1 && writesOutputDirectly ? output + start : scratch + r * block
             }
             for (k, instruction) in instructions.enumerated() {
                 let target = address(inputCount + k)
@@ -137,17 +141,54 @@ struct ElemwiseLoop {
             if !writesOutputDirectly {
                 // A float64 program with a float32 output (its last step was rounded already).
                 let result = scratch + (registers - 1) * block
-                let narrow = out.storage.pointer.assumingMemoryBound(to: Float.self) + out.offset + first + start
+                let narrow = destination.assumingMemoryBound(to: Float.self) + start
                 for j in 0..<n { narrow[j] = Float(result[j]) }
             }
             start += n
         }
     }
 
+    func execute(_ sources: [InputSource], into destination: UnsafeMutableRawPointer, range: Range<Int>) {
+        if computeType == .float32 { execute(Float.self, sources, into: destination, range: range) } else { execute(Double.self, sources, into: destination, range: range) }
+    }
+
+    /// The sum of all the elements this loop would produce, without storing them: each leaf of numpy's
+    /// pairwise summation tree is computed into a small buffer and summed there, so the result has the
+    /// same bits as the unfused elementwise node followed by `Reduce`.
+    func sum(_ inputs: [NDArray]) throws -> Double {
+        let shape = try Elemwise.broadcastShape(inputs.map(\.shape), op.inputBroadcastable)
+        let count = shape.reduce(1, *)
+        let sources = inputs.map { InputSource($0, outputShape: shape, computeType: computeType) }
+        let job = SumJob(loop: self, sources: sources, count: count)
+        let result: Double
+        if count >= 1 << 18 {
+            // The same equal split over the cores as the reduction kernel's.
+            let parts = ProcessorCount.value
+            let partials = ReduceKernels.Partials(count: parts)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let size = (count + parts - 1) / parts
+                let start = Swift.min(count, part * size), end = Swift.min(count, start + size)
+                partials.values[part] = start < end ? job.pairwise(start, end - start) : 0
+            }
+            result = ReduceKernels.combine(.sum, partials.values)
+        } else {
+            result = job.pairwise(0, count)
+        }
+        return withExtendedLifetime(inputs) { result }
+    }
+
     @inline(__always)
     static func apply<T: FloatTensorElement>(_ op: ScalarOp, _ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>,
                                              _ o: UnsafeMutablePointer<T>, _ n: Int) {
         if let code = VectorMath.code(op), VectorMath.apply(code, a, o, n) { return }
+        if op == .sigmoid, a != o {
+            // exp(-|x|) never overflows, and vectorises: 1/(1+e) for x ≥ 0, e/(1+e) below.
+            for i in 0..<n { o[i] = -Swift.abs(a[i]) }
+            if VectorMath.apply(0, o, o, n) {
+                for i in 0..<n { let e = o[i]; o[i] = a[i] >= 0 ? 1 / (1 + e) : e / (1 + e) }
+                return
+            }
+        }
         switch op {
         case .add: for i in 0..<n { o[i] = a[i] + b[i] }
         case .sub: for i in 0..<n { o[i] = a[i] - b[i] }
@@ -197,7 +238,29 @@ struct ElemwiseJob: @unchecked Sendable {
         let size = (count + parts - 1) / parts
         let range = Swift.min(count, part * size)..<Swift.min(count, (part + 1) * size)
         guard !range.isEmpty || count == 0 else { return }
-        if loop.computeType == .float32 { loop.execute(Float.self, sources, output, range: range) } else { loop.execute(Double.self, sources, output, range: range) }
+        let destination = output.storage.pointer + (output.offset + range.lowerBound) * output.dtype.itemSize
+        loop.execute(sources, into: destination, range: range)
+    }
+}
+
+/// Walks numpy's pairwise-summation tree over a fused elementwise loop's elements.
+struct SumJob: @unchecked Sendable {
+    let loop: ElemwiseLoop
+    let sources: [InputSource]
+    let count: Int
+    static let leaf = 4096
+
+    func pairwise(_ start: Int, _ n: Int) -> Double {
+        if n > SumJob.leaf {
+            let half = (n / 2) & ~7
+            return pairwise(start, half) + pairwise(start + half, n - half)
+        }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(n, 1) * loop.dtype.itemSize, alignment: 64)
+        defer { buffer.deallocate() }
+        loop.execute(sources, into: buffer, range: start..<(start + n))
+        return loop.dtype == .float32
+            ? ReduceKernels.pairwiseSum(UnsafePointer(buffer.assumingMemoryBound(to: Float.self)), n)
+            : ReduceKernels.pairwiseSum(UnsafePointer(buffer.assumingMemoryBound(to: Double.self)), n)
     }
 }
 

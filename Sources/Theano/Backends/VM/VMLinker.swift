@@ -19,8 +19,11 @@ final class VMProgram: Program, @unchecked Sendable {
 
     init(_ schedule: Schedule, inplace: [ObjectIdentifier: Int] = [:]) {
         self.schedule = schedule
-        kernels = schedule.steps.map { NodeKernel.choose(for: $0.node) }
-        destroys = schedule.steps.map { inplace[ObjectIdentifier($0.node)] }
+        var kernels = schedule.steps.map { NodeKernel.choose(for: $0.node) }
+        var destroys = schedule.steps.map { inplace[ObjectIdentifier($0.node)] }
+        NodeKernel.fuseSums(schedule, &kernels, &destroys)
+        self.kernels = kernels
+        self.destroys = destroys
         buffers = Array(repeating: nil, count: schedule.steps.count)
     }
 
@@ -40,6 +43,11 @@ final class VMProgram: Program, @unchecked Sendable {
                     let out = try loop.run(step.inputSlots.map { slots[$0]! }, reuse: &reuse, destroying: destroys[k])
                     slots[step.outputSlots[0]] = out
                     if ownsBuffers { buffers[k] = reuse }
+                case .fusedSum(let loop, let resultSlot, let dtype):
+                    let total = try loop.sum(step.inputSlots.map { slots[$0]! })
+                    slots[resultSlot] = NDArray(scalar: total).astype(dtype)
+                case .skip:
+                    break
                 case .perform:
                     let outs = try step.node.op.perform(step.inputSlots.map { slots[$0]! })
                     for (slot, value) in zip(step.outputSlots, outs) { slots[slot] = value }
@@ -57,10 +65,31 @@ final class VMProgram: Program, @unchecked Sendable {
 /// How a node runs in the VM.
 enum NodeKernel {
     case elemwise(ElemwiseLoop)
+    /// An elementwise loop whose only reader sums all of it: the sum is computed without the array.
+    case fusedSum(ElemwiseLoop, resultSlot: Int, dtype: DType)
+    /// A reduction already done by its input's `fusedSum`.
+    case skip
     case perform
 
     static func choose(for node: Apply) -> NodeKernel {
         if let e = node.op as? Elemwise, let loop = ElemwiseLoop(e, node) { return .elemwise(loop) }
         return .perform
+    }
+
+    /// Pairs an elementwise step with the full `sum` that is its only reader, when the array is not a
+    /// graph output: the pair becomes one pass that never writes the array to memory.
+    static func fuseSums(_ schedule: Schedule, _ kernels: inout [NodeKernel], _ destroys: inout [Int?]) {
+        var producer: [Int: Int] = [:]
+        for (j, step) in schedule.steps.enumerated() { for slot in step.outputSlots { producer[slot] = j } }
+        for (k, step) in schedule.steps.enumerated() {
+            guard let reduce = step.node.op as? Reduce, reduce.kind == .sum,
+                  reduce.axes.count == step.node.inputs[0].ndim,
+                  let j = producer[step.inputSlots[0]], case .elemwise(let loop) = kernels[j],
+                  schedule.lastUse[step.inputSlots[0]] == k, !schedule.outputSlots.contains(step.inputSlots[0]),
+                  step.node.outputs[0].dtype == loop.dtype else { continue }
+            kernels[j] = .fusedSum(loop, resultSlot: step.outputSlots[0], dtype: loop.dtype)
+            kernels[k] = .skip
+            destroys[j] = nil
+        }
     }
 }

@@ -79,10 +79,12 @@ enum ReduceKernels {
             return s
         }
         if n <= 128 {
-            var r = (0..<8).map { Double(p[$0]) }
+            // Eight lanes are eight independent accumulators, added in numpy's order at the end.
+            var r = SIMD8<Double>(Double(p[0]), Double(p[1]), Double(p[2]), Double(p[3]), Double(p[4]), Double(p[5]), Double(p[6]), Double(p[7]))
             var i = 8
             while i + 8 <= n {
-                for j in 0..<8 { r[j] += Double(p[i + j]) }
+                r += SIMD8<Double>(Double(p[i]), Double(p[i + 1]), Double(p[i + 2]), Double(p[i + 3]),
+                                   Double(p[i + 4]), Double(p[i + 5]), Double(p[i + 6]), Double(p[i + 7]))
                 i += 8
             }
             var s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
