@@ -16,6 +16,7 @@ nonisolated(unsafe) let only = CommandLine.arguments.dropFirst().first
 func emit(_ workload: String, _ metric: String, _ value: Double) {
     figures.append(Figure(workload: workload, metric: metric, value: value))
     print("peer=swift-theano workload=\(workload) metric=\(metric) value=\(String(format: "%.6g", value))")
+    fflush(nil)  // the figures printed so far survive if a later workload fails
 }
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {

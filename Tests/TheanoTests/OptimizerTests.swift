@@ -85,6 +85,39 @@ func optimized(_ inputs: [TensorVariable], _ output: TensorVariable, mode: Mode 
         let (f, ops) = try optimized([x], g, mode: Mode.fastRun.excluding("fusion").on(.reference))
         #expect(ops.count <= 2)
         #expect(try f(3).item() == 6)
+        #expect(pp(f.graph.outputs[0]) == "(2.0 * x)")
+    }
+
+    @Test func sumsCancelAndFoldTheirConstants() throws {
+        let x = dvector("x"), y = dvector("y")
+        var noFusion = Mode.fastRun.excluding("fusion").on(.reference)
+        noFusion.recordRewrites = true
+        let (f, ops) = try optimized([x, y], x + y - x, mode: noFusion)
+        #expect(ops.isEmpty)
+        #expect(f.rewriteReport.count("local_add_canonizer") >= 1)
+        #expect(try f.call([[1.0, 2.0], [3.0, 4.0]]).doubles == [3, 4])
+        let (g, folded) = try optimized([x, y], (x + 1) + (y + 2) - 3, mode: noFusion)
+        #expect(folded == ["Elemwise{add}"])
+        #expect(try g.call([[1.0], [3.0]]).doubles == [4])
+    }
+
+    @Test func productsCancelButKeepDivisionByConstants() throws {
+        let x = dvector("x"), y = dvector("y")
+        let noFusion = Mode.fastRun.excluding("fusion").on(.reference)
+        let (f, ops) = try optimized([x, y], x * y / x, mode: noFusion)
+        #expect(ops.isEmpty)
+        #expect(try f.call([[2.0, 4.0], [3.0, 5.0]]).doubles == [3, 5])
+        // x / 3 is not x * 0.333…: the rounding would differ.
+        let (g, kept) = try optimized([x], 2 * x * 4 / 3, mode: noFusion)
+        #expect(pp(g.graph.outputs[0]) == "((8.0 * x) / 3.0)" && kept.count == 2)
+        #expect(try g([3.0]).doubles == [8])
+    }
+
+    @Test func cancellingTheOperandThatSetTheShapeKeepsTheShape() throws {
+        let m = dmatrix("m"), r = drow("r")
+        let (f, _) = try optimized([m, r], m + r - m)
+        let out = try f.call([[[1.0, 2.0], [3.0, 4.0]], [[10.0, 20.0]]])
+        #expect(out.shape == [2, 2] && out.doubles == [10, 20, 10, 20])
     }
 
     @Test func excludingATagTurnsItsRewritesOff() throws {

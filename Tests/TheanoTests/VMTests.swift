@@ -4,7 +4,7 @@ import Testing
 
 /// The VM must agree with the reference executor on every graph, and never overwrite a result a caller kept.
 @Suite struct VMConformanceTests {
-    static let names = ["add", "fused", "scalar broadcast", "row broadcast", "transpose", "activations", "reduce", "dot", "pow", "full sum"]
+    static let names = ["add", "fused", "scalar broadcast", "row broadcast", "transpose", "activations", "reduce", "dot", "pow", "full sum", "sum with another reader"]
 
     static func build(_ name: String, _ a: TensorVariable, _ b: TensorVariable) -> TensorVariable {
         switch name {
@@ -17,6 +17,8 @@ import Testing
         case "reduce": return (a * b).sum(axis: 1)
         case "dot": return dot(a, b.T) + 1
         case "full sum": return sqr(a - b).sum()
+        // Regression: the sum was fused although dot also read the array, which then was never stored.
+        case "sum with another reader": let e = exp(a); return dot(e, b.T) + e.sum()
         default: return abs(a) ** 1.5 + maximum(a, b)
         }
     }

@@ -8,6 +8,8 @@ enum GraphOptimizer {
     static let localRewrites: [LocalRewrite] = [
         ConstantFolding.rewrite,
         ElemwiseRewrites.useless,
+        Canonicalize.addTerms,
+        Canonicalize.mulFactors,
         ElemwiseRewrites.dimshuffleChain,
         ElemwiseRewrites.stabilize,
         ElemwiseRewrites.logSumExp,

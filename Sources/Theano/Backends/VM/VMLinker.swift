@@ -79,13 +79,16 @@ enum NodeKernel {
     /// Pairs an elementwise step with the full `sum` that is its only reader, when the array is not a
     /// graph output: the pair becomes one pass that never writes the array to memory.
     static func fuseSums(_ schedule: Schedule, _ kernels: inout [NodeKernel], _ destroys: inout [Int?]) {
-        var producer: [Int: Int] = [:]
-        for (j, step) in schedule.steps.enumerated() { for slot in step.outputSlots { producer[slot] = j } }
+        var producer: [Int: Int] = [:], readers: [Int: Int] = [:]
+        for (j, step) in schedule.steps.enumerated() {
+            for slot in step.outputSlots { producer[slot] = j }
+            for slot in step.inputSlots { readers[slot, default: 0] += 1 }
+        }
         for (k, step) in schedule.steps.enumerated() {
             guard let reduce = step.node.op as? Reduce, reduce.kind == .sum,
                   reduce.axes.count == step.node.inputs[0].ndim,
                   let j = producer[step.inputSlots[0]], case .elemwise(let loop) = kernels[j],
-                  schedule.lastUse[step.inputSlots[0]] == k, !schedule.outputSlots.contains(step.inputSlots[0]),
+                  readers[step.inputSlots[0]] == 1, !schedule.outputSlots.contains(step.inputSlots[0]),
                   step.node.outputs[0].dtype == loop.dtype else { continue }
             kernels[j] = .fusedSum(loop, resultSlot: step.outputSlots[0], dtype: loop.dtype)
             kernels[k] = .skip

@@ -1,0 +1,103 @@
+/// Canonical forms of sums and products, Theano's `local_add_canonizer` and `local_mul_canonizer`:
+/// a tree of `+`, `-` and unary minus becomes a list of signed terms, a tree of `*`, `/` and
+/// reciprocal a list of numerator and denominator factors. Equal terms of opposite sign and equal
+/// factors above and below cancel (`x + y - x → y`, `x * y / x → y`), and constants fold into one.
+/// After `grad`, this is what turns `grad(x ** 2, x)` into `2 * x`.
+enum Canonicalize {
+    static let addTerms = LocalRewrite("local_add_canonizer", tags: ["canonicalize"]) { node in
+        guard let op = ElemwiseRewrites.scalarOp(node.outputs[0]), op == .add || op == .sub,
+              node.outputs[0].dtype.isFloat else { return nil }
+        let out = node.outputs[0]
+        var terms: [(TensorVariable, positive: Bool)] = []
+        collectTerms(out, positive: true, dtype: out.dtype, into: &terms)
+        guard terms.allSatisfy({ $0.0.dtype == out.dtype || $0.0 is TensorConstant }) else { return nil }
+        // Fold constants, cancel opposite pairs.
+        var constant = 0.0, constantCount = 0, kept: [(TensorVariable, positive: Bool)] = []
+        for (term, positive) in terms {
+            if let c = ElemwiseRewrites.constantValue(term), term.broadcastable.allSatisfy({ $0 }) {
+                constant += positive ? c : -c
+                constantCount += 1
+            } else if let i = kept.firstIndex(where: { $0.0 === term && $0.positive != positive }) {
+                kept.remove(at: i)
+            } else {
+                kept.append((term, positive))
+            }
+        }
+        let cancelled = terms.count - kept.count - constantCount
+        guard cancelled > 0 || constantCount > 1 else { return nil }
+        var result: TensorVariable?
+        for (term, positive) in kept {
+            if let sum = result { result = positive ? sum + term : sum - term } else { result = positive ? term : -term }
+        }
+        if constant != 0 || result == nil {
+            let c = TensorConstant(NDArray(scalar: constant).astype(out.dtype))
+            result = result.map { $0 + c } ?? c
+        }
+        return rebuilt(result!, like: out, from: terms.map(\.0))
+    }
+
+    static let mulFactors = LocalRewrite("local_mul_canonizer", tags: ["canonicalize"]) { node in
+        guard let op = ElemwiseRewrites.scalarOp(node.outputs[0]), op == .mul || op == .trueDiv,
+              node.outputs[0].dtype.isFloat else { return nil }
+        let out = node.outputs[0]
+        var factors: [(TensorVariable, above: Bool)] = []
+        collectFactors(out, above: true, dtype: out.dtype, into: &factors)
+        guard factors.allSatisfy({ $0.0.dtype == out.dtype || $0.0 is TensorConstant }) else { return nil }
+        var above = 1.0, below = 1.0, constantCount = 0, kept: [(TensorVariable, above: Bool)] = []
+        for (factor, isAbove) in factors {
+            if let c = ElemwiseRewrites.constantValue(factor), factor.broadcastable.allSatisfy({ $0 }), c != 0 {
+                if isAbove { above *= c } else { below *= c }
+                constantCount += 1
+            } else if let i = kept.firstIndex(where: { $0.0 === factor && $0.above != isAbove }) {
+                kept.remove(at: i)
+            } else {
+                kept.append((factor, isAbove))
+            }
+        }
+        let cancelled = factors.count - kept.count - constantCount
+        guard cancelled > 0 || constantCount > 1 else { return nil }
+        func constant(_ value: Double) -> TensorVariable { TensorConstant(NDArray(scalar: value).astype(out.dtype)) }
+        var numerator = kept.filter(\.above).map(\.0), denominator = kept.filter { !$0.above }.map(\.0)
+        if above != 1 || numerator.isEmpty { numerator.insert(constant(above), at: 0) }
+        if below != 1 { denominator.insert(constant(below), at: 0) }
+        var result = numerator.dropFirst().reduce(numerator[0], *)
+        if !denominator.isEmpty { result = result / denominator.dropFirst().reduce(denominator[0], *) }
+        return rebuilt(result, like: out, from: factors.map(\.0))
+    }
+
+    /// Terms of a sum, walking only through nodes of the root's dtype: a narrower integer sum inside
+    /// may wrap, and flattening it would change the value.
+    private static func collectTerms(_ v: TensorVariable, positive: Bool, dtype: DType, into terms: inout [(TensorVariable, positive: Bool)]) {
+        guard v.dtype == dtype, let inputs = v.owner?.inputs else { terms.append((v, positive)); return }
+        switch ElemwiseRewrites.scalarOp(v) {
+        case .add?: for input in inputs { collectTerms(input, positive: positive, dtype: dtype, into: &terms) }
+        case .sub?:
+            collectTerms(inputs[0], positive: positive, dtype: dtype, into: &terms)
+            collectTerms(inputs[1], positive: !positive, dtype: dtype, into: &terms)
+        case .neg?: collectTerms(inputs[0], positive: !positive, dtype: dtype, into: &terms)
+        default: terms.append((v, positive))
+        }
+    }
+
+    private static func collectFactors(_ v: TensorVariable, above: Bool, dtype: DType, into factors: inout [(TensorVariable, above: Bool)]) {
+        guard v.dtype == dtype, let inputs = v.owner?.inputs else { factors.append((v, above)); return }
+        switch ElemwiseRewrites.scalarOp(v) {
+        case .mul?: for input in inputs { collectFactors(input, above: above, dtype: dtype, into: &factors) }
+        case .trueDiv?:
+            collectFactors(inputs[0], above: above, dtype: dtype, into: &factors)
+            collectFactors(inputs[1], above: !above, dtype: dtype, into: &factors)
+        case .reciprocal?: collectFactors(inputs[0], above: !above, dtype: dtype, into: &factors)
+        default: factors.append((v, above))
+        }
+    }
+
+    /// The canonical expression, accepted only when it keeps the original's type: a cancelled operand
+    /// that set the result's shape (`x + y - x` with `y` a row) would otherwise change it.
+    private static func rebuilt(_ result: TensorVariable, like out: TensorVariable, from operands: [TensorVariable]) -> [TensorVariable]? {
+        if result.type == out.type { return [result] }
+        guard result.ndim <= out.ndim, result.dtype == out.dtype || result.fitted(to: TensorType(out.dtype, result.broadcastable)) != nil else { return nil }
+        // Restore the full shape from an operand that has it.
+        guard let shaper = operands.first(where: { $0.broadcastable == out.broadcastable && $0.ndim == out.ndim }) else { return nil }
+        return fill(shaper, cast(result, out.dtype)).fitted(to: out.type).map { [$0] }
+    }
+}
