@@ -50,6 +50,9 @@ import Testing
         let h0Value = NDArray([0.1, -0.2, 0.3])
         let a = try scanned(xs, h0Value, wValue, uValue), b = try unrolled(h0Value, wValue, uValue)
         for (p, q) in zip(a, b) { #expect(close(p.doubles, q.doubles, tolerance: 1e-9)) }
+        // The VM runs scan's step and its gradient on the VM too; it must agree with the reference.
+        let onVM = try function([x, h0, W, U], [cost] + (try grad(cost, wrt: [W, U, h0])), mode: .fastRun)
+        for (p, q) in zip(try onVM(xs, h0Value, wValue, uValue), a) { #expect(close(p.doubles, q.doubles, tolerance: 1e-12)) }
     }
 
     @Test func truncatedGradientStopsEarly() throws {

@@ -109,10 +109,16 @@ struct ElemwiseLoop {
         let first = range.lowerBound
         let block = Swift.min(ElemwiseLoop.blockSize, Swift.max(count, 1))
         let registers = inputCount + instructions.count
-        let writesOutputDirectly = dtype == computeType
         // Scratch holds gathered inputs, broadcast scalars and intermediate results, one block each.
         let scratch = UnsafeMutablePointer<W>.allocate(capacity: registers * block)
         defer { scratch.deallocate() }
+        run(W.self, sources, destination, first: first, count: count, block: block, scratch: scratch)
+    }
+
+    private func run<W: FloatTensorElement>(_: W.Type, _ sources: [InputSource], _ destination: UnsafeMutableRawPointer,
+                                            first: Int, count: Int, block: Int, scratch: UnsafeMutablePointer<W>) {
+        let registers = inputCount + instructions.count
+        let writesOutputDirectly = dtype == computeType
         for (i, source) in sources.enumerated() where source.kind == .scalar {
             source.gather(into: scratch + i * block, start: 0, count: 1)
             (scratch + i * block).update(repeating: scratch[i * block], count: block)
@@ -279,16 +285,18 @@ struct InputSource: @unchecked Sendable {
         base = x.storage.pointer + x.offset * x.dtype.itemSize
         dtype = x.dtype
         shape = outputShape
-        let lead = outputShape.count - x.ndim
-        strides = outputShape.indices.map { axis in
-            axis < lead || x.shape[axis - lead] == 1 ? 0 : x.strides[axis - lead]
-        }
         if x.count == 1 && outputShape.reduce(1, *) != 1 || x.ndim == 0 {
             kind = .scalar
+            strides = Array(repeating: 0, count: outputShape.count)
         } else if x.shape == outputShape && x.isContiguous && x.dtype == computeType {
             kind = .direct
+            strides = []
         } else {
             kind = .gathered
+            let lead = outputShape.count - x.ndim
+            strides = outputShape.indices.map { axis in
+                axis < lead || x.shape[axis - lead] == 1 ? 0 : x.strides[axis - lead]
+            }
         }
     }
 

@@ -49,7 +49,8 @@ final class VMProgram: Program, @unchecked Sendable {
                 case .skip:
                     break
                 case .perform:
-                    let outs = try step.node.op.perform(step.inputSlots.map { slots[$0]! })
+                    let arguments = step.inputSlots.map { slots[$0]! }
+                    let outs = try (step.node.op as? any SubgraphOp)?.perform(arguments, onVM: true) ?? step.node.op.perform(arguments)
                     for (slot, value) in zip(step.outputSlots, outs) { slots[slot] = value }
                 }
             } catch {

@@ -1,7 +1,7 @@
 /// `ifelse(cond, then, else)`: only the taken branch runs. The branches are inner graphs the op runs
 /// itself, so the executor never computes the other one. Inputs: the condition, then the variables the
 /// branches read.
-public struct IfElse: Op {
+public struct IfElse: SubgraphOp {
     let thenBox: InnerGraphBox
     let elseBox: InnerGraphBox
     /// For each op input after the condition, its position among each branch's free variables (or nil).
@@ -17,12 +17,12 @@ public struct IfElse: Op {
         return thenBox.graph.outputs.map(\.type)
     }
 
-    public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
+    func perform(_ inputs: [NDArray], onVM: Bool) throws -> [NDArray] {
         let taken = inputs[0].item(as: Double.self) != 0
         let (branch, positions) = taken ? (thenBox.graph, thenPositions) : (elseBox.graph, elsePositions)
         var args = [NDArray?](repeating: nil, count: branch.freeVariables.count)
         for (i, position) in positions.enumerated() { if let position { args[position] = inputs[1 + i] } }
-        return try branch.run(args.map { $0! })
+        return try branch.run(args.map { $0! }, onVM: onVM)
     }
 
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {

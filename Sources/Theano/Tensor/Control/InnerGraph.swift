@@ -5,7 +5,9 @@ struct InnerGraph: @unchecked Sendable {
     let outputs: [TensorVariable]
     /// Outer variables (including shared ones) the outputs read besides `inputs`.
     let freeVariables: [TensorVariable]
-    let program: any Program
+    /// The subgraph on the reference executor, the semantic baseline, and on the VM for VM callers.
+    let referenceProgram: any Program
+    let vmProgram: any Program
 
     init(inputs: [TensorVariable], outputs: [TensorVariable]) throws {
         let declared = Set(inputs)
@@ -15,10 +17,23 @@ struct InnerGraph: @unchecked Sendable {
         freeVariables = leaves
         let graph = FunctionGraph(inputs: inputs + leaves, outputs: outputs)
         _ = try GraphOptimizer.optimize(graph, mode: .fastRun)
-        program = try ReferenceLinker().link(graph)
+        referenceProgram = try ReferenceLinker().link(graph)
+        vmProgram = try VMLinker().link(graph)
     }
 
-    func run(_ values: [NDArray]) throws -> [NDArray] { try program.run(values) }
+    func run(_ values: [NDArray], onVM: Bool) throws -> [NDArray] {
+        try (onVM ? vmProgram : referenceProgram).run(values)
+    }
+}
+
+/// An op that runs subgraphs (scan, ifelse). The VM asks it to run them on the VM as well; its plain
+/// `perform` keeps them on the reference executor, so reference mode stays the baseline all the way down.
+protocol SubgraphOp: Op {
+    func perform(_ inputs: [NDArray], onVM: Bool) throws -> [NDArray]
+}
+
+extension SubgraphOp {
+    public func perform(_ inputs: [NDArray]) throws -> [NDArray] { try perform(inputs, onVM: false) }
 }
 
 /// Identity-compared wrapper so ops holding inner graphs stay `Hashable`: two such ops are equal only

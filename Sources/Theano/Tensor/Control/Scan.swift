@@ -20,7 +20,7 @@ public struct ScanOutput {
 /// The loop: runs an inner graph once per step over sequences, carrying recurrent state.
 /// Inputs: nSteps, sequences, initial states, non-sequences, free variables.
 /// Outputs: one stacked tensor per step output (recurrent outputs exclude their initial states).
-public struct Scan: Op {
+public struct Scan: SubgraphOp {
     let box: InnerGraphBox
     let sequenceCount: Int
     /// Taps of each step output; empty for map-like outputs.
@@ -40,7 +40,7 @@ public struct Scan: Op {
         inner.outputs.map { TensorType($0.dtype, [false] + $0.broadcastable) }
     }
 
-    public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
+    func perform(_ inputs: [NDArray], onVM: Bool) throws -> [NDArray] {
         let steps = Int(inputs[0].item(as: Int64.self))
         let sequences = Array(inputs[1..<(1 + sequenceCount)])
         let recurrent = recurrentIndices
@@ -64,7 +64,7 @@ public struct Scan: Op {
             for (r, k) in recurrent.enumerated() {
                 for tap in outputTaps[k] { args.append(history[r][history[r].count + tap]) }
             }
-            let results = try inner.run(args + rest)
+            let results = try inner.run(args + rest, onVM: onVM)
             for (k, value) in results.enumerated() {
                 collected[k].append(value)
                 if let r = recurrent.firstIndex(of: k) {

@@ -24,7 +24,7 @@ enum ScanGradient {
 
 /// The backward loop of a ``Scan``. Inputs: the scan's inputs, its outputs, and the gradients of its
 /// outputs. Outputs: one gradient per scan input after nSteps.
-public struct ScanGrad: Op {
+public struct ScanGrad: SubgraphOp {
     let forward: Scan
     let box: InnerGraphBox
     public var description: String { "ScanGrad" }
@@ -38,7 +38,7 @@ public struct ScanGrad: Op {
         return inputs[1..<count].map { TensorType($0.dtype.isDiscrete ? .float64 : $0.dtype, $0.broadcastable) }
     }
 
-    public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
+    func perform(_ inputs: [NDArray], onVM: Bool) throws -> [NDArray] {
         let k = forward.outputTaps.count
         let scanInputs = Array(inputs[0..<(inputs.count - 2 * k)])
         let outs = Array(inputs[(inputs.count - 2 * k)..<(inputs.count - k)])
@@ -65,7 +65,7 @@ public struct ScanGrad: Op {
             for (r, kOut) in recurrent.enumerated() {
                 g[kOut] = try ScalarEvaluation.evaluate(.add, [g[kOut], carried[r]], shape: g[kOut].shape).astype(carried[r].dtype)
             }
-            let results = try grad.run(args + g)
+            let results = try grad.run(args + g, onVM: onVM)
             for i in 0..<s {
                 var row = sequenceGrads[i].sliced([(start: index, count: 1, step: 1)], dropping: [0])
                 row.assign(from: try ScalarEvaluation.evaluate(.add, [row, results[i]], shape: row.shape).astype(row.dtype))
