@@ -74,24 +74,30 @@ struct ElemwiseLoop {
         }
     }
 
+    /// The output shape; inputs of one shape (the common case) need no broadcasting work.
+    func outputShape(_ inputs: [NDArray]) throws -> [Int] {
+        let first = inputs[0].shape
+        if inputs.allSatisfy({ $0.shape == first }) { return first }
+        return try Elemwise.broadcastShape(inputs.map(\.shape), op.inputBroadcastable)
+    }
+
     func run(_ inputs: [NDArray], reuse: inout NDArray?, destroying: Int? = nil) throws -> NDArray {
-        let shape = try Elemwise.broadcastShape(inputs.map(\.shape), op.inputBroadcastable)
+        let shape = try outputShape(inputs)
         let count = shape.reduce(1, *)
         // Reuse last call's buffer only if nobody else holds it: moving it out of `reuse` first makes
         // the uniqueness check see exactly the caller's references.
-        var out = NDArray(zeros: [], dtype: dtype)
-        var recycled = false, overwritesInput = false
+        let out: NDArray
+        var overwritesInput = false
         if let i = destroying, inputs[i].shape == shape, inputs[i].dtype == dtype, inputs[i].isContiguous {
             // The in-place plan proved nobody reads this input after us: write over it.
             out = inputs[i]
-            recycled = true
             overwritesInput = true
             reuse = nil
         } else if var kept = reuse.take(), kept.shape == shape, kept.dtype == dtype, kept.offset == 0, isKnownUniquelyReferenced(&kept.storage) {
             out = kept
-            recycled = true
+        } else {
+            out = NDArray(uninitialized: shape, dtype: dtype)
         }
-        if !recycled { out = NDArray(uninitialized: shape, dtype: dtype) }
         let sources = inputs.map { InputSource($0, outputShape: shape, computeType: computeType) }
         // Large arrays split into one contiguous range per core.
         let parts = count >= 1 << 17 ? ProcessorCount.value : 1
@@ -162,7 +168,7 @@ struct ElemwiseLoop {
     /// pairwise summation tree is computed into a small buffer and summed there, so the result has the
     /// same bits as the unfused elementwise node followed by `Reduce`.
     func sum(_ inputs: [NDArray]) throws -> Double {
-        let shape = try Elemwise.broadcastShape(inputs.map(\.shape), op.inputBroadcastable)
+        let shape = try outputShape(inputs)
         let count = shape.reduce(1, *)
         let sources = inputs.map { InputSource($0, outputShape: shape, computeType: computeType) }
         let job = SumJob(loop: self, sources: sources, count: count)
