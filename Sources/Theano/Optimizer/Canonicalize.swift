@@ -65,10 +65,14 @@ enum Canonicalize {
         return rebuilt(result, like: out, from: factors.map(\.0))
     }
 
+    /// How far one node looks into its tree. Every node of a large sum would otherwise walk the whole
+    /// tree below it, and rewriting would grow faster than the graph.
+    static let maxOperands = 32
+
     /// Terms of a sum, walking only through nodes of the root's dtype: a narrower integer sum inside
     /// may wrap, and flattening it would change the value.
     private static func collectTerms(_ v: TensorVariable, positive: Bool, dtype: DType, into terms: inout [(TensorVariable, positive: Bool)]) {
-        guard v.dtype == dtype, let inputs = v.owner?.inputs else { terms.append((v, positive)); return }
+        guard v.dtype == dtype, terms.count < maxOperands, let inputs = v.owner?.inputs else { terms.append((v, positive)); return }
         switch ElemwiseRewrites.scalarOp(v) {
         case .add?: for input in inputs { collectTerms(input, positive: positive, dtype: dtype, into: &terms) }
         case .sub?:
@@ -80,7 +84,7 @@ enum Canonicalize {
     }
 
     private static func collectFactors(_ v: TensorVariable, above: Bool, dtype: DType, into factors: inout [(TensorVariable, above: Bool)]) {
-        guard v.dtype == dtype, let inputs = v.owner?.inputs else { factors.append((v, above)); return }
+        guard v.dtype == dtype, factors.count < maxOperands, let inputs = v.owner?.inputs else { factors.append((v, above)); return }
         switch ElemwiseRewrites.scalarOp(v) {
         case .mul?: for input in inputs { collectFactors(input, above: above, dtype: dtype, into: &factors) }
         case .trueDiv?:
