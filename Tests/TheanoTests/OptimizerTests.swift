@@ -113,6 +113,18 @@ func optimized(_ inputs: [TensorVariable], _ output: TensorVariable, mode: Mode 
         #expect(try g([3.0]).doubles == [8])
     }
 
+    @Test func fullSlicesAndReshapesToTheSameShapeDisappear() throws {
+        let m = dmatrix("m")
+        let value: [[Double]] = [[1, 2], [3, 4]]
+        for expr in [m[.all], m[.all, .all], m.reshape(like: m), m.reshape([m.shape[0], m.shape[1]])] {
+            let (f, ops) = try optimized([m], expr * 2, mode: Mode.fastRun.excluding("fusion").on(.reference))
+            #expect(ops == ["Elemwise{mul}"], "\(pp(expr))")
+            #expect(try f(value).doubles == [2, 4, 6, 8])
+        }
+        // A reshape to another shape stays.
+        #expect(try optimized([m], m.reshape([4])).1 == ["Reshape{1}"])
+    }
+
     @Test func cancellingTheOperandThatSetTheShapeKeepsTheShape() throws {
         let m = dmatrix("m"), r = drow("r")
         let (f, _) = try optimized([m, r], m + r - m)

@@ -11,6 +11,8 @@ enum GraphOptimizer {
         Canonicalize.addTerms,
         Canonicalize.mulFactors,
         ElemwiseRewrites.dimshuffleChain,
+        ShapeRewrites.useless,
+        ShapeRewrites.shapeToShapeI,
         ElemwiseRewrites.stabilize,
         ElemwiseRewrites.logSumExp,
         ElemwiseRewrites.powSpecialize,
