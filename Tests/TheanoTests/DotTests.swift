@@ -57,4 +57,25 @@ import Testing
         let error = try #require(throws: TheanoError.self) { try evaluate([a, b], dot(a, b), [[[1.0, 2.0]], [[1.0, 2.0]]]) }
         #expect(error.message.contains("[1, 2]") && error.message.contains("Dot"))
     }
+
+    @Test func aScaledProductPlusAMatrixBecomesOneGemm() throws {
+        let a = dmatrix("a"), b = dmatrix("b"), c = dmatrix("c")
+        let args: [any NDArrayConvertible] = [[[1.0, 2.0], [3.0, 4.0]], [[0.5, -1.0], [2.0, 1.0]], [[1.0, 1.0], [1.0, 1.0]]]
+        let noFusion = Mode.fastRun.excluding("fusion")
+        for (expr, expected) in [(dot(a, b) * 2 + c * 3, [12.0, 5, 22, 5]), (c - dot(a, b), [-3.5, 0, -8.5, 0]), (dot(a, b) + c, [5.5, 2, 10.5, 2])] {
+            let f = try function([a, b, c], expr, mode: noFusion)
+            #expect(f.graph.toposort.map { "\($0.op)" }.allSatisfy { $0.hasPrefix("Gemm") })
+            #expect(try f.call(args).doubles == expected)
+            #expect(try function([a, b, c], expr, mode: .reference).call(args).doubles == expected)
+        }
+        // A product that is also an output is not computed twice.
+        let p = dot(a, b)
+        let both = try function([a, b, c], [p, p + c], mode: noFusion)
+        #expect(!both.graph.toposort.contains { $0.op is Gemm })
+        // The gradient of Gemm itself, for graphs built after optimization.
+        let m = NDArray([[0.3, -1.2], [2.0, 1.1]])
+        try verifyGrad({ Gemm(alpha: 2, beta: -0.5)($0[0], $0[1], $0[2]) }, at: [m, m, m.T.contiguous()])
+        let f = try function([a, b, c], dot(a, b) + c)
+        #expect(throws: TheanoError.self) { try f.call([[[1.0, 2.0]], [[1.0], [2.0]], [[1.0, 2.0]]]) }
+    }
 }

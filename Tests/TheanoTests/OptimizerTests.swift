@@ -113,6 +113,17 @@ func optimized(_ inputs: [TensorVariable], _ output: TensorVariable, mode: Mode 
         #expect(try g([3.0]).doubles == [8])
     }
 
+    @Test func bothTraversalOrdersReachTheSameFixedPoint() throws {
+        let x = dvector("x"), y = dvector("y")
+        let expr = log(1 + exp(x * 1)) + (y + x - x) * 1
+        for order in [EquilibriumPass.Order.inputsToOutputs, .outputsToInputs] {
+            let graph = FunctionGraph(inputs: [x, y], outputs: [expr])
+            var report = RewriteReport()
+            EquilibriumPass(rewrites: GraphOptimizer.localRewrites, order: order).run(graph, report: &report, record: false)
+            #expect(graph.toposort.map { "\($0.op)" }.sorted() == ["Elemwise{add}", "Elemwise{softplus}"], "\(order)")
+        }
+    }
+
     @Test func fullSlicesAndReshapesToTheSameShapeDisappear() throws {
         let m = dmatrix("m")
         let value: [[Double]] = [[1, 2], [3, 4]]

@@ -17,6 +17,7 @@ enum GraphOptimizer {
         ElemwiseRewrites.logSumExp,
         ElemwiseRewrites.powSpecialize,
         ElemwiseRewrites.sumOfScaled,
+        BlasRewrites.gemm,
     ] + extraRewrites
 
     /// Rewrites other stages register (nnet's softmax and cross-entropy forms).

@@ -6,9 +6,14 @@ public struct LocalRewrite: Sendable {
     public let name: String
     /// Groups a mode can switch on or off: canonicalize, stabilize, specialize, useless, fusion, inplace…
     public let tags: Set<String>
-    let transform: @Sendable (Apply) -> [TensorVariable]?
+    let transform: @Sendable (Apply, FunctionGraph) -> [TensorVariable]?
 
     public init(_ name: String, tags: Set<String>, _ transform: @escaping @Sendable (Apply) -> [TensorVariable]?) {
+        self.init(name, tags: tags, inGraph: { node, _ in transform(node) })
+    }
+
+    /// A rewrite that also reads the graph, to ask who else uses a variable.
+    init(_ name: String, tags: Set<String>, inGraph transform: @escaping @Sendable (Apply, FunctionGraph) -> [TensorVariable]?) {
         self.name = name
         self.tags = tags
         self.transform = transform
@@ -23,7 +28,12 @@ public struct LocalRewrite: Sendable {
 /// Applies local rewrites over the graph until none fires (Theano's equilibrium optimizer), walking
 /// nodes from inputs to outputs. A budget stops a rewrite set that keeps growing the graph.
 struct EquilibriumPass {
+    /// Which end of the graph each sweep starts from. Theano's default is inputs to outputs; outputs
+    /// to inputs lets a rewrite of a consumer see its producers before they change.
+    enum Order { case inputsToOutputs, outputsToInputs }
+
     let rewrites: [LocalRewrite]
+    var order: Order = .inputsToOutputs
 
     /// Returns how many rewrites fired.
     @discardableResult
@@ -35,11 +45,12 @@ struct EquilibriumPass {
         while changed && rounds < 32 && nodeBudget > 0 {
             changed = false
             rounds += 1
-            for node in graph.toposort {
+            let sweep = order == .inputsToOutputs ? graph.toposort : graph.toposort.reversed()
+            for node in sweep {
                 for rewrite in rewrites {
                     guard graph.contains(node) else { break }
                     let start = record ? Date() : Date.distantPast
-                    guard let replacements = rewrite.transform(node) else { continue }
+                    guard let replacements = rewrite.transform(node, graph) else { continue }
                     let outputs = node.outputs
                     var applied = false
                     for (old, new) in zip(outputs, replacements) where old !== new {
