@@ -55,6 +55,20 @@ import Testing
         for (p, q) in zip(try onVM(xs, h0Value, wValue, uValue), a) { #expect(close(p.doubles, q.doubles, tolerance: 1e-12)) }
     }
 
+    @Test func loopInvariantWorkMovesOutOfTheStep() throws {
+        let xs = dmatrix("xs"), W = dmatrix("W")
+        let (outs, _) = try scan({ s in [tanh(dot(exp(s[1]) * 2, s[0]))] }, sequences: [xs], nonSequences: [W])
+        let scanOp = try #require(outs[0].owner?.op as? Scan)
+        let stepOps = GraphWalk.topologicalNodes(outputs: scanOp.inner.outputs).map { "\($0.op)" }
+        #expect(!stepOps.contains { $0.contains("exp") }, "\(stepOps)")
+        let xsValue = NDArray([[0.1, 0.2], [0.3, -0.4], [0.5, 0.6]]), wValue = NDArray([[0.1, -0.2], [0.3, 0.0]])
+        let direct = tanh(dot(xs, (exp(W) * 2).T))
+        #expect(close(try evaluate([xs, W], outs[0], [xsValue, wValue]).doubles, try evaluate([xs, W], direct, [xsValue, wValue]).doubles))
+        try verifyGrad({ v in
+            try! scan({ s in [tanh(dot(exp(s[1]) * 2, s[0]))] }, sequences: [v[0]], nonSequences: [v[1]]).outputs[0]
+        }, at: [xsValue, wValue])
+    }
+
     @Test func truncatedGradientStopsEarly() throws {
         let v = dvector("v"), w = dscalar("w")
         let states = try scan({ [$0[1] * $0[2] + $0[0]] }, sequences: [v], outputsInfo: [ScanOutput(initial: constant(0.0))], nonSequences: [w], truncateGradient: 1).outputs[0]

@@ -136,7 +136,9 @@ public func scan(_ fn: ([TensorVariable]) -> [TensorVariable], sequences: [Tenso
         }
         if results[k].broadcastable != info.stateType.broadcastable { results[k] = Rebroadcast(pattern: info.stateType.broadcastable)(results[k]) }
     }
-    let inner = try InnerGraph(inputs: sequenceSlots + stateSlots + nonSequenceSlots, outputs: results)
+    let hoisted = ScanPushout.hoist(outputs: results, variantSlots: sequenceSlots + stateSlots,
+                                    nonSequenceSlots: nonSequenceSlots, nonSequences: nonSequences)
+    let inner = try InnerGraph(inputs: sequenceSlots + stateSlots + nonSequenceSlots + hoisted.slots, outputs: hoisted.outputs)
     let steps: TensorVariable
     if let nSteps {
         steps = cast(nSteps.asTensor(), .int64)
@@ -148,7 +150,7 @@ public func scan(_ fn: ([TensorVariable]) -> [TensorVariable], sequences: [Tenso
     }
     let op = Scan(box: InnerGraphBox(inner), sequenceCount: sequences.count, outputTaps: infos.map { $0?.taps ?? [] },
                   goBackwards: goBackwards, truncateGradient: truncateGradient)
-    let node = op.apply([steps] + sequences + infos.compactMap { $0?.initial } + nonSequences + inner.freeVariables)
+    let node = op.apply([steps] + sequences + infos.compactMap { $0?.initial } + nonSequences + hoisted.outerValues + inner.freeVariables)
     return (node.outputs, [])
 }
 
