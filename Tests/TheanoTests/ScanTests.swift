@@ -69,6 +69,20 @@ import Testing
         }, at: [xsValue, wValue])
     }
 
+    @Test func onlyTheLastStepIsKeptWhenOnlyItIsRead() throws {
+        let v = dvector("v")
+        let (outs, _) = try scan({ [$0[0] + $0[1]] }, sequences: [v], outputsInfo: [ScanOutput(initial: constant(0.0))])
+        let last = try function([v], outs[0][-1])
+        let scans = last.graph.toposort.compactMap { $0.op as? Scan }
+        #expect(scans.count == 1 && scans[0].lastStepOnly == [0])
+        #expect(try last([1.0, 2.0, 3.0, 4.0]).item() == 10)
+        #expect(try function([v], outs[0][-1], mode: .reference)([1.0, 2.0, 3.0, 4.0]).item() == 10)
+        // When the whole history is read too, every step is kept.
+        let both = try function([v], [outs[0], outs[0][-1]])
+        #expect(both.graph.toposort.compactMap { $0.op as? Scan }.allSatisfy { $0.lastStepOnly.isEmpty })
+        #expect(try both([1.0, 2.0, 3.0])[0].doubles == [1, 3, 6])
+    }
+
     @Test func truncatedGradientStopsEarly() throws {
         let v = dvector("v"), w = dscalar("w")
         let states = try scan({ [$0[1] * $0[2] + $0[0]] }, sequences: [v], outputsInfo: [ScanOutput(initial: constant(0.0))], nonSequences: [w], truncateGradient: 1).outputs[0]

@@ -21,7 +21,7 @@ enum GraphOptimizer {
     ] + extraRewrites
 
     /// Rewrites other stages register (nnet's softmax and cross-entropy forms).
-    static var extraRewrites: [LocalRewrite] { NNetRewrites.all }
+    static var extraRewrites: [LocalRewrite] { NNetRewrites.all + ScanRewrites.all }
 
     static func optimize(_ graph: FunctionGraph, mode: Mode) throws -> RewriteReport {
         var report = RewriteReport()

@@ -27,14 +27,17 @@ public struct Scan: SubgraphOp {
     let outputTaps: [[Int]]
     let goBackwards: Bool
     let truncateGradient: Int
+    /// Outputs of which only the final step is kept (set by the `scan_save_mem` rewrite when the only
+    /// reader takes `[-1]`): they come out with a leading axis of length 1 instead of nSteps.
+    var lastStepOnly: Set<Int> = []
 
     var inner: InnerGraph { box.graph }
     var recurrentIndices: [Int] { outputTaps.indices.filter { !outputTaps[$0].isEmpty } }
 
     public var description: String { "Scan{\(outputTaps.count) outputs\(goBackwards ? ", backwards" : "")}" }
 
-    public static func == (a: Scan, b: Scan) -> Bool { a.box == b.box }
-    public func hash(into h: inout Hasher) { h.combine(box) }
+    public static func == (a: Scan, b: Scan) -> Bool { a.box == b.box && a.lastStepOnly == b.lastStepOnly }
+    public func hash(into h: inout Hasher) { h.combine(box); h.combine(lastStepOnly) }
 
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
         inner.outputs.map { TensorType($0.dtype, [false] + $0.broadcastable) }
@@ -66,12 +69,14 @@ public struct Scan: SubgraphOp {
             }
             let results = try inner.run(args + rest, onVM: onVM)
             for (k, value) in results.enumerated() {
-                collected[k].append(value)
+                if lastStepOnly.contains(k) { collected[k] = [value] } else { collected[k].append(value) }
                 if let r = recurrent.firstIndex(of: k) {
                     guard value.shape == history[r].last!.shape else {
                         throw OpFailure(.shapeMismatch, "scan: step \(t) gave output \(k) the shape \(value.shape), but its state has shape \(history[r].last!.shape)")
                     }
                     history[r].append(value)
+                    // Only the deepest tap's worth of states is ever read again.
+                    if history[r].count > 2 * -outputTaps[k][0] { history[r].removeFirst(history[r].count + outputTaps[k][0]) }
                 }
             }
         }
