@@ -2,9 +2,15 @@ import Foundation
 import Testing
 @testable import Theano
 
-/// Compiles `expr` of `inputs` with the reference mode and runs it.
+/// Compiles `expr` of `inputs` with the reference mode and runs it. Every graph that a test evaluates
+/// this way also runs in the debug mode, which throws if the optimized graph disagrees with the
+/// unoptimized one.
 func evaluate(_ inputs: [TensorVariable], _ expr: TensorVariable, _ args: [any NDArrayConvertible], mode: Mode = .reference) throws -> NDArray {
-    try function(inputs, expr, mode: mode, onUnusedInput: .ignore).call(args)
+    let result = try function(inputs, expr, mode: mode, onUnusedInput: .ignore).call(args)
+    if mode.name == Mode.reference.name {
+        _ = try function(inputs, expr, mode: .debug, onUnusedInput: .ignore).call(args)
+    }
+    return result
 }
 
 func close(_ a: [Double], _ b: [Double], tolerance: Double = 1e-12) -> Bool {
