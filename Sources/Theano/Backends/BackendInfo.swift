@@ -15,11 +15,18 @@ public enum BackendInfo {
         return "\(path) found; generated C kernels are not used yet, the VM's built-in kernels run instead"
     }
 
+    public static var vectorMath: String {
+        theano_vmath_available() != 0
+            ? "libmvec (glibc) for exp, log, sin, cos and sigmoid"
+            : "libmvec not found (or no AVX2): scalar libm loops"
+    }
+
     public static var report: String {
         """
         Theano for Swift
           BLAS:        \(CBLAS.status)
           CPU:         \(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpuFeatures)
+          Vector math: \(vectorMath)
           C compiler:  \(compiler)
           floatX:      \(config.floatX)
           mode:        \(config.mode)
