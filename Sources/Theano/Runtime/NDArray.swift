@@ -221,6 +221,7 @@ extension NDArray {
     /// A copy converted to another dtype (numpy's `astype`).
     public func astype(_ target: DType) -> NDArray {
         if target == dtype { return self }
+        if let fast = contiguousFloatConversion(to: target) { return fast }
         var out = NDArray(uninitialized: shape, dtype: target)
         func convert<S: TensorElement>(_: S.Type) {
             func into<D: TensorElement>(_: D.Type) {
@@ -232,6 +233,30 @@ extension NDArray {
             into(target.elementType)
         }
         convert(dtype.elementType)
+        return out
+    }
+}
+
+extension NDArray {
+    /// The common conversions into float32 and float64 as plain loops over dense memory; the generic
+    /// path pays a witness call per element.
+    fileprivate func contiguousFloatConversion(to target: DType) -> NDArray? {
+        guard isContiguous, target.isFloat else { return nil }
+        let out = NDArray(uninitialized: shape, dtype: target)
+        func run<S, D>(_: S.Type, _: D.Type, _ convert: (S) -> D) {
+            let source = (storage.pointer + offset * dtype.itemSize).assumingMemoryBound(to: S.self)
+            let destination = out.storage.pointer.assumingMemoryBound(to: D.self)
+            for i in 0..<count { destination[i] = convert(source[i]) }
+        }
+        switch (dtype, target) {
+        case (.float32, .float64): run(Float.self, Double.self) { Double($0) }
+        case (.float64, .float32): run(Double.self, Float.self) { Float($0) }
+        case (.int64, .float64): run(Int64.self, Double.self) { Double($0) }
+        case (.int32, .float64): run(Int32.self, Double.self) { Double($0) }
+        case (.int64, .float32): run(Int64.self, Float.self) { Float($0) }
+        case (.int32, .float32): run(Int32.self, Float.self) { Float($0) }
+        default: return nil
+        }
         return out
     }
 }
