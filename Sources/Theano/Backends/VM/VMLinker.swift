@@ -16,6 +16,9 @@ final class VMProgram: Program, @unchecked Sendable {
 
     /// For each step, the input whose buffer the optimizer's in-place plan lets it overwrite.
     let destroys: [Int?]
+    /// For each step, the slots no later step reads (and that are not outputs): freed right after it,
+    /// so their buffers can be reused next call.
+    let deadAfter: [[Int]]
 
     init(_ schedule: Schedule, inplace: [ObjectIdentifier: Int] = [:]) {
         self.schedule = schedule
@@ -24,6 +27,10 @@ final class VMProgram: Program, @unchecked Sendable {
         NodeKernel.fuseSums(schedule, &kernels, &destroys)
         self.kernels = kernels
         self.destroys = destroys
+        let outputs = Set(schedule.outputSlots)
+        deadAfter = schedule.steps.enumerated().map { k, step in
+            Array(Set(step.inputSlots.filter { schedule.lastUse[$0] == k && !outputs.contains($0) }))
+        }
         buffers = Array(repeating: nil, count: schedule.steps.count)
     }
 
@@ -56,8 +63,7 @@ final class VMProgram: Program, @unchecked Sendable {
             } catch {
                 throw NodeFailure.error(step.node, error, step.inputSlots.map { slots[$0] })
             }
-            // Free values no later step reads, so their buffers can be reused next call.
-            for slot in step.inputSlots where schedule.lastUse[slot] == k && !schedule.outputSlots.contains(slot) { slots[slot] = nil }
+            for slot in deadAfter[k] { slots[slot] = nil }
         }
         return schedule.outputSlots.map { slots[$0]! }
     }
