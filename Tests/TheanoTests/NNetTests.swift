@@ -53,6 +53,23 @@ import Testing
         #expect(try evaluate([x], selu(x), [[0.0, 1.0]]).doubles[1] == 1.0507009873554805)
     }
 
+    /// The whole batch goes through one matrix product; each image must come out as if alone.
+    @Test func aBatchConvolvesLikeEachImageAlone() throws {
+        let x = tensor4("x", dtype: .float64), w = tensor4("w", dtype: .float64)
+        var generator = SplitMix64(seed: 21)
+        let images = NDArray((0..<3 * 2 * 6 * 5).map { _ in generator.nextUnit() - 0.5 }, shape: [3, 2, 6, 5])
+        let filters = NDArray((0..<4 * 2 * 3 * 2).map { _ in generator.nextUnit() - 0.5 }, shape: [4, 2, 3, 2])
+        for expr in [conv2d(x, w, borderMode: .half, subsample: (2, 1)), conv2d(x, w, borderMode: .full, filterDilation: (2, 1))] {
+            let f = try function([x, w], expr)
+            let batch = try f(images, filters)
+            for n in 0..<3 {
+                let alone = try f(images.sliced([(n, 1, 1), (0, 2, 1), (0, 6, 1), (0, 5, 1)]), filters)
+                let row = batch.sliced([(n, 1, 1), (0, batch.shape[1], 1), (0, batch.shape[2], 1), (0, batch.shape[3], 1)])
+                #expect(close(row.doubles, alone.doubles))
+            }
+        }
+    }
+
     @Test func convolutionMatchesAHandComputedExample() throws {
         let x = tensor4("x", dtype: .float64), w = tensor4("w", dtype: .float64)
         let image = NDArray([1.0, 2, 3, 4, 5, 6, 7, 8, 9], shape: [1, 1, 3, 3])

@@ -43,19 +43,36 @@ public struct ConvSettings: Hashable, Sendable {
 struct ConvGeometry {
     let h, w, kh, kw, ph, pw, sh, sw, dh, dw, oh, ow: Int
 
-    /// Patches of one image (c, h, w) as a (c·kh·kw, oh·ow) matrix, zero where the patch is outside.
-    func im2col(_ image: UnsafeBufferPointer<Double>, channels: Int, into cols: inout [Double]) {
-        let patch = oh * ow
+    /// The output columns x whose source column x·sw − pw + j·dw lies inside the image.
+    @inline(__always)
+    private func validColumns(_ j: Int) -> Range<Int> {
+        let offset = j * dw - pw
+        // offset + x·sw ≥ 0  and  offset + x·sw < w
+        let first = offset >= 0 ? 0 : (-offset + sw - 1) / sw
+        let last = w - offset <= 0 ? 0 : (w - offset - 1) / sw + 1
+        return Swift.min(first, ow)..<Swift.max(Swift.min(last, ow), Swift.min(first, ow))
+    }
+
+    /// Patches of one image (c, h, w) as rows of a (c·kh·kw, oh·ow) block, zero where the patch is
+    /// outside; row r of the block starts at `cols + r·ld`, so images can sit side by side.
+    func im2col(_ image: UnsafePointer<Double>, channels: Int, into cols: UnsafeMutablePointer<Double>, ld: Int) {
         for c in 0..<channels {
             for i in 0..<kh {
                 for j in 0..<kw {
-                    let row = ((c * kh + i) * kw + j) * patch
+                    let row = cols + ((c * kh + i) * kw + j) * ld
+                    let valid = validColumns(j)
                     for y in 0..<oh {
+                        let out = row + y * ow
                         let sy = y * sh - ph + i * dh
-                        for x in 0..<ow {
-                            let sx = x * sw - pw + j * dw
-                            cols[row + y * ow + x] = (sy >= 0 && sy < h && sx >= 0 && sx < w) ? image[(c * h + sy) * w + sx] : 0
+                        guard sy >= 0 && sy < h else { out.update(repeating: 0, count: ow); continue }
+                        let source = image + (c * h + sy) * w + j * dw - pw
+                        out.update(repeating: 0, count: valid.lowerBound)
+                        if sw == 1 {
+                            (out + valid.lowerBound).update(from: source + valid.lowerBound, count: valid.count)
+                        } else {
+                            for x in valid { out[x] = source[x * sw] }
                         }
+                        (out + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound)
                     }
                 }
             }
@@ -63,19 +80,18 @@ struct ConvGeometry {
     }
 
     /// The adjoint of `im2col`: adds each patch entry back to the pixel it came from.
-    func col2im(_ cols: [Double], channels: Int, into image: inout [Double], offset: Int) {
-        let patch = oh * ow
+    func col2im(_ cols: UnsafePointer<Double>, ld: Int, channels: Int, into image: UnsafeMutablePointer<Double>) {
         for c in 0..<channels {
             for i in 0..<kh {
                 for j in 0..<kw {
-                    let row = ((c * kh + i) * kw + j) * patch
+                    let row = cols + ((c * kh + i) * kw + j) * ld
+                    let valid = validColumns(j)
                     for y in 0..<oh {
                         let sy = y * sh - ph + i * dh
                         guard sy >= 0 && sy < h else { continue }
-                        for x in 0..<ow {
-                            let sx = x * sw - pw + j * dw
-                            if sx >= 0 && sx < w { image[offset + (c * h + sy) * w + sx] += cols[row + y * ow + x] }
-                        }
+                        let target = image + (c * h + sy) * w + j * dw - pw
+                        let source = row + y * ow
+                        for x in valid { target[x * sw] += source[x] }
                     }
                 }
             }
@@ -84,20 +100,34 @@ struct ConvGeometry {
 }
 
 enum ConvMath {
-    /// (m, k) · (k, n) on flat row-major Double arrays.
-    static func matmul(_ a: [Double], _ b: [Double], _ m: Int, _ k: Int, _ n: Int, transposeA: Bool = false, transposeB: Bool = false) -> [Double] {
-        let left = NDArray(a, shape: transposeA ? [k, m] : [m, k]), right = NDArray(b, shape: transposeB ? [n, k] : [k, n])
-        return matrixMultiply(transposeA ? left.T.contiguous() : left, transposeB ? right.T.contiguous() : right).doubles
-    }
-
-    /// Filters (o, c, kh, kw), flipped in both spatial axes when the convolution is a true convolution.
-    static func orientedFilters(_ f: NDArray, flip: Bool) -> [Double] {
-        guard flip else { return f.doubles }
+    /// Filters (o, c, kh, kw) as an (o, c·kh·kw) float64 matrix, flipped in both spatial axes when the
+    /// convolution is a true convolution.
+    static func orientedFilters(_ f: NDArray, flip: Bool) -> NDArray {
+        let dense = f.astype(.float64).contiguous()
         let (o, c, kh, kw) = (f.shape[0], f.shape[1], f.shape[2], f.shape[3])
-        let v = f.doubles
+        guard flip else { return dense.reshaped([o, c * kh * kw]) }
+        let v = dense.doubles
         var out = v
         for a in 0..<(o * c) { for i in 0..<kh { for j in 0..<kw { out[(a * kh + i) * kw + j] = v[(a * kh + (kh - 1 - i)) * kw + (kw - 1 - j)] } } }
-        return out
+        return NDArray(out, shape: [o, c * kh * kw])
+    }
+
+    /// Every image's patches side by side: a (c·kh·kw, b·oh·ow) float64 matrix.
+    static func patches(_ x: NDArray, _ g: ConvGeometry) -> NDArray {
+        let (b, c) = (x.shape[0], x.shape[1])
+        let patch = g.oh * g.ow
+        let images = x.astype(.float64).contiguous()
+        let cols = NDArray(uninitialized: [c * g.kh * g.kw, b * patch], dtype: .float64)
+        let source = images.baseAddress.assumingMemoryBound(to: Double.self)
+        let target = cols.baseAddress.assumingMemoryBound(to: Double.self)
+        for n in 0..<b { g.im2col(source + n * c * g.h * g.w, channels: c, into: target + n * patch, ld: b * patch) }
+        return withExtendedLifetime(images) { cols }
+    }
+
+    /// (b, o, oh, ow) gradients as an (o, b·oh·ow) float64 matrix, matching `patches`' columns.
+    static func gradientColumns(_ gz: NDArray) -> NDArray {
+        let (b, o) = (gz.shape[0], gz.shape[1])
+        return gz.astype(.float64).transposed([1, 0, 2, 3]).contiguous().reshaped([o, b * gz.shape[2] * gz.shape[3]])
     }
 
     static func checkShapes(_ x: NDArray, _ f: NDArray) throws {
@@ -120,21 +150,12 @@ public struct Conv2D: Op {
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (x, f) = (inputs[0], inputs[1])
         try ConvMath.checkShapes(x, f)
-        let (b, c, o) = (x.shape[0], x.shape[1], f.shape[0])
+        let (b, o) = (x.shape[0], f.shape[0])
         let g = try settings.geometry(x.shape[2], x.shape[3], f.shape[2], f.shape[3])
-        let weights = ConvMath.orientedFilters(f, flip: settings.flip)
-        let k = c * g.kh * g.kw, patch = g.oh * g.ow
-        var out = [Double](repeating: 0, count: b * o * patch)
-        var cols = [Double](repeating: 0, count: k * patch)
-        let values = x.doubles
-        values.withUnsafeBufferPointer { all in
-            for n in 0..<b {
-                g.im2col(UnsafeBufferPointer(rebasing: all[(n * c * g.h * g.w)..<((n + 1) * c * g.h * g.w)]), channels: c, into: &cols)
-                let y = ConvMath.matmul(weights, cols, o, k, patch)
-                out.replaceSubrange((n * o * patch)..<((n + 1) * o * patch), with: y)
-            }
-        }
-        return [NDArray(out, shape: [b, o, g.oh, g.ow]).astype(DType.upcast(x.dtype, f.dtype).upgradedToFloat)]
+        // One product for the whole batch: (o, c·kh·kw) · (c·kh·kw, b·oh·ow).
+        let product = matrixMultiply(ConvMath.orientedFilters(f, flip: settings.flip), ConvMath.patches(x, g))
+        let out = product.reshaped([o, b, g.oh, g.ow]).transposed([1, 0, 2, 3]).contiguous()
+        return [out.astype(DType.upcast(x.dtype, f.dtype).upgradedToFloat)]
     }
 
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
@@ -153,17 +174,15 @@ public struct Conv2DGradInputs: Op {
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [TensorType(inputs[1].dtype, inputs[2].broadcastable)] }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (f, gz, x) = (inputs[0], inputs[1], inputs[2])
-        let (b, c, o) = (x.shape[0], x.shape[1], f.shape[0])
+        let (b, c) = (x.shape[0], x.shape[1])
         let g = try settings.geometry(x.shape[2], x.shape[3], f.shape[2], f.shape[3])
-        let weights = ConvMath.orientedFilters(f, flip: settings.flip)
-        let k = c * g.kh * g.kw, patch = g.oh * g.ow
-        let gzv = gz.doubles
-        var gx = [Double](repeating: 0, count: x.count)
-        for n in 0..<b {
-            let cols = ConvMath.matmul(weights, Array(gzv[(n * o * patch)..<((n + 1) * o * patch)]), k, o, patch, transposeA: true)
-            g.col2im(cols, channels: c, into: &gx, offset: n * c * g.h * g.w)
-        }
-        return [NDArray(gx, shape: x.shape).astype(gz.dtype)]
+        let patch = g.oh * g.ow
+        // Patch gradients for the whole batch: filtersᵀ · gz, then each image's block back to pixels.
+        let cols = matrixMultiply(ConvMath.orientedFilters(f, flip: settings.flip).T, ConvMath.gradientColumns(gz))
+        let gx = NDArray(zeros: x.shape, dtype: .float64)
+        let source = cols.baseAddress.assumingMemoryBound(to: Double.self), target = gx.baseAddress.assumingMemoryBound(to: Double.self)
+        for n in 0..<b { g.col2im(source + n * patch, ld: b * patch, channels: c, into: target + n * c * g.h * g.w) }
+        return withExtendedLifetime(cols) { [gx.astype(gz.dtype)] }
     }
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
         throw TheanoError(.unsupported, "second derivatives of conv2d are not implemented")
@@ -177,22 +196,11 @@ public struct Conv2DGradWeights: Op {
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [TensorType(inputs[1].dtype, inputs[2].broadcastable)] }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (x, gz, f) = (inputs[0], inputs[1], inputs[2])
-        let (b, c, o) = (x.shape[0], x.shape[1], f.shape[0])
         let g = try settings.geometry(x.shape[2], x.shape[3], f.shape[2], f.shape[3])
-        let k = c * g.kh * g.kw, patch = g.oh * g.ow
-        let gzv = gz.doubles, values = x.doubles
-        var total = [Double](repeating: 0, count: o * k)
-        var cols = [Double](repeating: 0, count: k * patch)
-        values.withUnsafeBufferPointer { all in
-            for n in 0..<b {
-                g.im2col(UnsafeBufferPointer(rebasing: all[(n * c * g.h * g.w)..<((n + 1) * c * g.h * g.w)]), channels: c, into: &cols)
-                let part = ConvMath.matmul(Array(gzv[(n * o * patch)..<((n + 1) * o * patch)]), cols, o, patch, k, transposeB: true)
-                for i in 0..<total.count { total[i] += part[i] }
-            }
-        }
-        let result = NDArray(total, shape: f.shape)
+        // Summed over the batch in one product: gz (o, b·oh·ow) · patchesᵀ (b·oh·ow, c·kh·kw).
+        let total = matrixMultiply(ConvMath.gradientColumns(gz), ConvMath.patches(x, g).T).reshaped(f.shape)
         // A flipped convolution's filter gradient is flipped back.
-        return [NDArray(ConvMath.orientedFilters(result, flip: settings.flip), shape: f.shape).astype(gz.dtype)]
+        return [ConvMath.orientedFilters(total, flip: settings.flip).reshaped(f.shape).astype(gz.dtype)]
     }
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
         throw TheanoError(.unsupported, "second derivatives of conv2d are not implemented")
