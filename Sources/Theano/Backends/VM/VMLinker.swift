@@ -34,13 +34,25 @@ final class VMProgram: Program, @unchecked Sendable {
         buffers = Array(repeating: nil, count: schedule.steps.count)
     }
 
+    /// The slot table, kept between calls by the caller that owns the buffers (emptied after each call,
+    /// so it holds no value that would make a kept buffer look shared).
+    private var keptSlots: [NDArray?] = []
+
     func run(_ inputs: [NDArray]) throws -> [NDArray] {
-        var slots = [NDArray?](repeating: nil, count: schedule.slotCount)
-        for (slot, value) in zip(schedule.inputSlots, inputs) { slots[slot] = value }
-        for (slot, value) in schedule.constants { slots[slot] = value }
         // One caller at a time may use the kept buffers; a concurrent caller allocates its own.
         let ownsBuffers = lock.tryLock()
         defer { if ownsBuffers { lock.unlock() } }
+        var slots: [NDArray?] = []
+        if ownsBuffers { swap(&slots, &keptSlots) }
+        if slots.count != schedule.slotCount { slots = [NDArray?](repeating: nil, count: schedule.slotCount) }
+        defer {
+            if ownsBuffers {
+                for i in slots.indices { slots[i] = nil }
+                swap(&slots, &keptSlots)
+            }
+        }
+        for (slot, value) in zip(schedule.inputSlots, inputs) { slots[slot] = value }
+        for (slot, value) in schedule.constants { slots[slot] = value }
         for (k, step) in schedule.steps.enumerated() {
             do {
                 switch kernels[k] {
@@ -56,8 +68,10 @@ final class VMProgram: Program, @unchecked Sendable {
                 case .skip:
                     break
                 case .perform:
-                    let arguments = step.inputSlots.map { slots[$0]! }
-                    let outs = try (step.node.op as? any SubgraphOp)?.perform(arguments, onVM: true) ?? step.node.op.perform(arguments)
+                    let outs = try step.node.op.perform(step.inputSlots.map { slots[$0]! })
+                    for (slot, value) in zip(step.outputSlots, outs) { slots[slot] = value }
+                case .subgraph(let op):
+                    let outs = try op.perform(step.inputSlots.map { slots[$0]! }, onVM: true)
                     for (slot, value) in zip(step.outputSlots, outs) { slots[slot] = value }
                 }
             } catch {
@@ -76,10 +90,13 @@ enum NodeKernel {
     case fusedSum(ElemwiseLoop, resultSlot: Int, dtype: DType)
     /// A reduction already done by its input's `fusedSum`.
     case skip
+    /// Scan and ifelse, which run their subgraphs on the VM too.
+    case subgraph(any SubgraphOp)
     case perform
 
     static func choose(for node: Apply) -> NodeKernel {
         if let e = node.op as? Elemwise, let loop = ElemwiseLoop(e, node) { return .elemwise(loop) }
+        if let op = node.op as? any SubgraphOp { return .subgraph(op) }
         return .perform
     }
 
