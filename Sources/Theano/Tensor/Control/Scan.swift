@@ -61,9 +61,10 @@ public struct Scan: SubgraphOp {
             return (0..<depth).map { initial.sliced([(start: $0, count: 1, step: 1)], dropping: [0]) }
         }
         var collected = [[NDArray]](repeating: [], count: outputTaps.count)
+        let rows = sequences.map(RowViews.init)
         for t in 0..<steps {
             let index = goBackwards ? steps - 1 - t : t
-            var args = sequences.map { $0.sliced([(start: index, count: 1, step: 1)], dropping: [0]) }
+            var args = rows.map { $0[index] }
             for (r, k) in recurrent.enumerated() {
                 for tap in outputTaps[k] { args.append(history[r][history[r].count + tap]) }
             }
@@ -94,6 +95,22 @@ public struct Scan: SubgraphOp {
 
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
         try ScanGradient.grad(self, inputs, outputs, outputGrads)
+    }
+}
+
+/// Views of a sequence's time steps that share one shape and stride table, so a step's slice costs
+/// no allocation.
+struct RowViews {
+    let array: NDArray
+    let shape: [Int]
+    let strides: [Int]
+    init(_ array: NDArray) {
+        self.array = array
+        shape = Array(array.shape.dropFirst())
+        strides = Array(array.strides.dropFirst())
+    }
+    subscript(_ t: Int) -> NDArray {
+        NDArray(storage: array.storage, dtype: array.dtype, shape: shape, strides: strides, offset: array.offset + t * array.strides[0])
     }
 }
 

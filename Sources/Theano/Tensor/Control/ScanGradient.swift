@@ -54,14 +54,15 @@ public struct ScanGrad: SubgraphOp {
         var restGrads = rest.map { NDArray(zeros: $0.shape, dtype: $0.dtype.isDiscrete ? .float64 : $0.dtype) }
         var carried = initials.map { NDArray(zeros: $0.shape, dtype: $0.dtype) }
         let first = forward.truncateGradient > 0 ? Swift.max(0, steps - forward.truncateGradient) : 0
+        let sequenceRows = sequences.map(RowViews.init), outRows = outs.map(RowViews.init), gradientRows = gouts.map(RowViews.init)
         for t in stride(from: steps - 1, through: first, by: -1) {
             let index = forward.goBackwards ? steps - 1 - t : t
-            var args = sequences.map { $0.sliced([(start: index, count: 1, step: 1)], dropping: [0]) }
+            var args = sequenceRows.map { $0[index] }
             for (r, kOut) in recurrent.enumerated() {
-                args.append(t == 0 ? initials[r] : outs[kOut].sliced([(start: t - 1, count: 1, step: 1)], dropping: [0]))
+                args.append(t == 0 ? initials[r] : outRows[kOut][t - 1])
             }
             args += rest
-            var g = gouts.map { $0.sliced([(start: t, count: 1, step: 1)], dropping: [0]) }
+            var g = gradientRows.map { $0[t] }
             for (r, kOut) in recurrent.enumerated() {
                 g[kOut] = try ScalarEvaluation.evaluate(.add, [g[kOut], carried[r]], shape: g[kOut].shape).astype(carried[r].dtype)
             }
