@@ -118,6 +118,14 @@ final class Mutexed: @unchecked Sendable {
         let fastSum = try function([x], (x * x + 1).sum(), mode: .fastRun)(data).doubles
         let slowSum = try function([x], (x * x + 1).sum(), mode: .reference)(data).doubles
         #expect(fastSum == slowSum)
+        // glibc 2.35's vector tanh, log1p, expm1 and tan, and softplus built on exp and log1p.
+        let more = tanh(x) + log1p(abs(x)) * expm1(x * 0.1) + softplus(x) + tan(x * 0.3)
+        let fastMore = try function([x], more, mode: .fastRun)(data).doubles
+        let slowMore = try function([x], more, mode: .reference)(data).doubles
+        #expect(close(fastMore, slowMore, tolerance: dtype == .float32 ? 1e-5 : 1e-13))
+        let extremes = NDArray([Double.nan, .infinity, -.infinity, 0, 800, -800], shape: [6]).astype(dtype)
+        let soft = try function([x], softplus(x) + tanh(x), mode: .fastRun)(extremes).doubles
+        #expect(soft[0].isNaN && soft[1] == .infinity && soft[2] == -1 && Swift.abs(soft[3] - Foundation.log(2.0)) < 1e-6 && soft[4] == 801 && soft[5] == -1)
         let special = NDArray([Double.nan, .infinity, -.infinity, 0, -0.0, 1e300], shape: [6]).astype(dtype)
         let e = try function([x], exp(x), mode: .fastRun)(special).doubles
         #expect(e[0].isNaN && e[1] == .infinity && e[2] == 0 && e[3] == 1)

@@ -17,7 +17,8 @@ void theano_dgemv(size_t m, size_t k, const double *a, ptrdiff_t rs, ptrdiff_t c
 /// Whether the AVX2+FMA paths are in use on this CPU.
 int theano_cpu_has_avx2_fma(void);
 
-/// Vectorised math over `n` values (op 0 exp, 1 log, 2 sin, 3 cos) through libmvec when it is present.
+/// Vectorised math over `n` values (op 0 exp, 1 log, 2 sin, 3 cos, 4 tanh, 5 log1p, 6 expm1, 7 tan) through
+/// libmvec when it has the function (4–7 need glibc 2.35).
 /// Returns 1 when done, 0 when the caller must use its own loop.
 int theano_vmath_float(int op, const float *in, float *out, size_t n);
 int theano_vmath_double(int op, const double *in, double *out, size_t n);

@@ -17,7 +17,7 @@ public enum BackendInfo {
 
     public static var vectorMath: String {
         theano_vmath_available() != 0
-            ? "libmvec (glibc) for exp, log, sin, cos and sigmoid"
+            ? "libmvec (glibc) for exp, log, sin, cos, and from glibc 2.35 tanh, log1p, expm1, tan; sigmoid and softplus through them"
             : "libmvec not found (or no AVX2): scalar libm loops"
     }
 

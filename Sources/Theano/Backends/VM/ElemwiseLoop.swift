@@ -201,6 +201,15 @@ struct ElemwiseLoop {
                 return
             }
         }
+        if op == .softplus, a != o {
+            // max(x, 0) + log1p(exp(-|x|)), both transcendental steps vectorised when libmvec has them.
+            for i in 0..<n { o[i] = -Swift.abs(a[i]) }
+            if VectorMath.apply(0, o, o, n) {
+                if !VectorMath.apply(5, o, o, n) { for i in 0..<n { o[i] = T.log(onePlus: o[i]) } }
+                for i in 0..<n { o[i] += Swift.max(a[i], 0) }
+                return
+            }
+        }
         switch op {
         case .add: for i in 0..<n { o[i] = a[i] + b[i] }
         case .sub: for i in 0..<n { o[i] = a[i] - b[i] }
@@ -363,6 +372,10 @@ enum VectorMath {
         case .log: return 1
         case .sin: return 2
         case .cos: return 3
+        case .tanh: return 4
+        case .log1p: return 5
+        case .expm1: return 6
+        case .tan: return 7
         default: return nil
         }
     }
