@@ -80,11 +80,15 @@ enum ReduceKernels {
         }
         if n <= 128 {
             // Eight lanes are eight independent accumulators, added in numpy's order at the end.
-            var r = SIMD8<Double>(Double(p[0]), Double(p[1]), Double(p[2]), Double(p[3]), Double(p[4]), Double(p[5]), Double(p[6]), Double(p[7]))
+            @inline(__always) func lanes(_ i: Int) -> SIMD8<Double> {
+                if T.self == Double.self { return UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Double>.self) }
+                return SIMD8<Double>(Double(p[i]), Double(p[i + 1]), Double(p[i + 2]), Double(p[i + 3]),
+                                     Double(p[i + 4]), Double(p[i + 5]), Double(p[i + 6]), Double(p[i + 7]))
+            }
+            var r = lanes(0)
             var i = 8
             while i + 8 <= n {
-                r += SIMD8<Double>(Double(p[i]), Double(p[i + 1]), Double(p[i + 2]), Double(p[i + 3]),
-                                   Double(p[i + 4]), Double(p[i + 5]), Double(p[i + 6]), Double(p[i + 7]))
+                r += lanes(i)
                 i += 8
             }
             var s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
