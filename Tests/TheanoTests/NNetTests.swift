@@ -68,6 +68,11 @@ import Testing
                 #expect(close(row.doubles, alone.doubles))
             }
         }
+        // float32 inputs convolve in float32, as in Theano, within float32 rounding of the float64 result.
+        let x32 = tensor4("x32", dtype: .float32), w32 = tensor4("w32", dtype: .float32)
+        let single = try function([x32, w32], conv2d(x32, w32, borderMode: .half))(images.astype(.float32), filters.astype(.float32))
+        let double = try function([x, w], conv2d(x, w, borderMode: .half))(images, filters)
+        #expect(single.dtype == .float32 && close(single.doubles, double.doubles, tolerance: 1e-5))
     }
 
     @Test func convolutionMatchesAHandComputedExample() throws {

@@ -55,7 +55,7 @@ struct ConvGeometry {
 
     /// Patches of one image (c, h, w) as rows of a (c·kh·kw, oh·ow) block, zero where the patch is
     /// outside; row r of the block starts at `cols + r·ld`, so images can sit side by side.
-    func im2col(_ image: UnsafePointer<Double>, channels: Int, into cols: UnsafeMutablePointer<Double>, ld: Int) {
+    func im2col<T: FloatTensorElement>(_ image: UnsafePointer<T>, channels: Int, into cols: UnsafeMutablePointer<T>, ld: Int) {
         for c in 0..<channels {
             for i in 0..<kh {
                 for j in 0..<kw {
@@ -80,7 +80,7 @@ struct ConvGeometry {
     }
 
     /// The adjoint of `im2col`: adds each patch entry back to the pixel it came from.
-    func col2im(_ cols: UnsafePointer<Double>, ld: Int, channels: Int, into image: UnsafeMutablePointer<Double>) {
+    func col2im<T: FloatTensorElement>(_ cols: UnsafePointer<T>, ld: Int, channels: Int, into image: UnsafeMutablePointer<T>) {
         for c in 0..<channels {
             for i in 0..<kh {
                 for j in 0..<kw {
@@ -99,35 +99,47 @@ struct ConvGeometry {
     }
 }
 
+/// The convolution's matrices, in the dtype the convolution computes in (float32 or float64, as Theano).
 enum ConvMath {
-    /// Filters (o, c, kh, kw) as an (o, c·kh·kw) float64 matrix, flipped in both spatial axes when the
+    /// Filters (o, c, kh, kw) as an (o, c·kh·kw) matrix, flipped in both spatial axes when the
     /// convolution is a true convolution.
-    static func orientedFilters(_ f: NDArray, flip: Bool) -> NDArray {
-        let dense = f.astype(.float64).contiguous()
+    static func orientedFilters(_ f: NDArray, flip: Bool, _ dtype: DType) -> NDArray {
         let (o, c, kh, kw) = (f.shape[0], f.shape[1], f.shape[2], f.shape[3])
-        guard flip else { return dense.reshaped([o, c * kh * kw]) }
-        let v = dense.doubles
-        var out = v
-        for a in 0..<(o * c) { for i in 0..<kh { for j in 0..<kw { out[(a * kh + i) * kw + j] = v[(a * kh + (kh - 1 - i)) * kw + (kw - 1 - j)] } } }
-        return NDArray(out, shape: [o, c * kh * kw])
+        let oriented = flip ? f.sliced([(0, o, 1), (0, c, 1), (kh - 1, kh, -1), (kw - 1, kw, -1)]) : f
+        return oriented.astype(dtype).contiguous().reshaped([o, c * kh * kw])
     }
 
-    /// Every image's patches side by side: a (c·kh·kw, b·oh·ow) float64 matrix.
-    static func patches(_ x: NDArray, _ g: ConvGeometry) -> NDArray {
+    /// Every image's patches side by side: a (c·kh·kw, b·oh·ow) matrix.
+    static func patches(_ x: NDArray, _ g: ConvGeometry, _ dtype: DType) -> NDArray {
         let (b, c) = (x.shape[0], x.shape[1])
         let patch = g.oh * g.ow
-        let images = x.astype(.float64).contiguous()
-        let cols = NDArray(uninitialized: [c * g.kh * g.kw, b * patch], dtype: .float64)
-        let source = images.baseAddress.assumingMemoryBound(to: Double.self)
-        let target = cols.baseAddress.assumingMemoryBound(to: Double.self)
-        for n in 0..<b { g.im2col(source + n * c * g.h * g.w, channels: c, into: target + n * patch, ld: b * patch) }
+        let images = x.astype(dtype).contiguous()
+        let cols = NDArray(uninitialized: [c * g.kh * g.kw, b * patch], dtype: dtype)
+        func fill<T: FloatTensorElement>(_: T.Type) {
+            let source = images.baseAddress.assumingMemoryBound(to: T.self), target = cols.baseAddress.assumingMemoryBound(to: T.self)
+            for n in 0..<b { g.im2col(source + n * c * g.h * g.w, channels: c, into: target + n * patch, ld: b * patch) }
+        }
+        if dtype == .float32 { fill(Float.self) } else { fill(Double.self) }
         return withExtendedLifetime(images) { cols }
     }
 
-    /// (b, o, oh, ow) gradients as an (o, b·oh·ow) float64 matrix, matching `patches`' columns.
-    static func gradientColumns(_ gz: NDArray) -> NDArray {
+    /// Adds each image's block of patch gradients (c·kh·kw, b·oh·ow) back to its pixels.
+    static func images(from cols: NDArray, _ g: ConvGeometry, shape: [Int]) -> NDArray {
+        let (b, c) = (shape[0], shape[1])
+        let patch = g.oh * g.ow
+        let out = NDArray(zeros: shape, dtype: cols.dtype)
+        func add<T: FloatTensorElement>(_: T.Type) {
+            let source = cols.baseAddress.assumingMemoryBound(to: T.self), target = out.baseAddress.assumingMemoryBound(to: T.self)
+            for n in 0..<b { g.col2im(source + n * patch, ld: b * patch, channels: c, into: target + n * c * g.h * g.w) }
+        }
+        if cols.dtype == .float32 { add(Float.self) } else { add(Double.self) }
+        return withExtendedLifetime(cols) { out }
+    }
+
+    /// (b, o, oh, ow) gradients as an (o, b·oh·ow) matrix, matching `patches`' columns.
+    static func gradientColumns(_ gz: NDArray, _ dtype: DType) -> NDArray {
         let (b, o) = (gz.shape[0], gz.shape[1])
-        return gz.astype(.float64).transposed([1, 0, 2, 3]).contiguous().reshaped([o, b * gz.shape[2] * gz.shape[3]])
+        return gz.astype(dtype).transposed([1, 0, 2, 3]).contiguous().reshaped([o, b * gz.shape[2] * gz.shape[3]])
     }
 
     static func checkShapes(_ x: NDArray, _ f: NDArray) throws {
@@ -153,9 +165,9 @@ public struct Conv2D: Op {
         let (b, o) = (x.shape[0], f.shape[0])
         let g = try settings.geometry(x.shape[2], x.shape[3], f.shape[2], f.shape[3])
         // One product for the whole batch: (o, c·kh·kw) · (c·kh·kw, b·oh·ow).
-        let product = matrixMultiply(ConvMath.orientedFilters(f, flip: settings.flip), ConvMath.patches(x, g))
-        let out = product.reshaped([o, b, g.oh, g.ow]).transposed([1, 0, 2, 3]).contiguous()
-        return [out.astype(DType.upcast(x.dtype, f.dtype).upgradedToFloat)]
+        let dtype = DType.upcast(x.dtype, f.dtype).upgradedToFloat
+        let product = matrixMultiply(ConvMath.orientedFilters(f, flip: settings.flip, dtype), ConvMath.patches(x, g, dtype))
+        return [product.reshaped([o, b, g.oh, g.ow]).transposed([1, 0, 2, 3]).contiguous()]
     }
 
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
@@ -174,15 +186,11 @@ public struct Conv2DGradInputs: Op {
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [TensorType(inputs[1].dtype, inputs[2].broadcastable)] }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (f, gz, x) = (inputs[0], inputs[1], inputs[2])
-        let (b, c) = (x.shape[0], x.shape[1])
         let g = try settings.geometry(x.shape[2], x.shape[3], f.shape[2], f.shape[3])
-        let patch = g.oh * g.ow
+        let dtype = gz.dtype.upgradedToFloat
         // Patch gradients for the whole batch: filtersᵀ · gz, then each image's block back to pixels.
-        let cols = matrixMultiply(ConvMath.orientedFilters(f, flip: settings.flip).T, ConvMath.gradientColumns(gz))
-        let gx = NDArray(zeros: x.shape, dtype: .float64)
-        let source = cols.baseAddress.assumingMemoryBound(to: Double.self), target = gx.baseAddress.assumingMemoryBound(to: Double.self)
-        for n in 0..<b { g.col2im(source + n * patch, ld: b * patch, channels: c, into: target + n * c * g.h * g.w) }
-        return withExtendedLifetime(cols) { [gx.astype(gz.dtype)] }
+        let cols = matrixMultiply(ConvMath.orientedFilters(f, flip: settings.flip, dtype).T, ConvMath.gradientColumns(gz, dtype))
+        return [ConvMath.images(from: cols, g, shape: x.shape).astype(gz.dtype)]
     }
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
         throw TheanoError(.unsupported, "second derivatives of conv2d are not implemented")
@@ -198,9 +206,10 @@ public struct Conv2DGradWeights: Op {
         let (x, gz, f) = (inputs[0], inputs[1], inputs[2])
         let g = try settings.geometry(x.shape[2], x.shape[3], f.shape[2], f.shape[3])
         // Summed over the batch in one product: gz (o, b·oh·ow) · patchesᵀ (b·oh·ow, c·kh·kw).
-        let total = matrixMultiply(ConvMath.gradientColumns(gz), ConvMath.patches(x, g).T).reshaped(f.shape)
+        let dtype = gz.dtype.upgradedToFloat
+        let total = matrixMultiply(ConvMath.gradientColumns(gz, dtype), ConvMath.patches(x, g, dtype).T).reshaped(f.shape)
         // A flipped convolution's filter gradient is flipped back.
-        return [ConvMath.orientedFilters(total, flip: settings.flip).reshaped(f.shape).astype(gz.dtype)]
+        return [ConvMath.orientedFilters(total, flip: settings.flip, dtype).reshaped(f.shape).astype(gz.dtype)]
     }
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
         throw TheanoError(.unsupported, "second derivatives of conv2d are not implemented")
