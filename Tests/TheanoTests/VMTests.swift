@@ -131,3 +131,47 @@ final class Mutexed: @unchecked Sendable {
         #expect(e[0].isNaN && e[1] == .infinity && e[2] == 0 && e[3] == 1)
     }
 }
+
+/// Every elementwise op on the VM against the reference executor: float32 and float64, sizes around
+/// the loop's block and vector widths, and a strided view as input.
+@Suite struct VMPerOpConformanceTests {
+    static let binary: [(String, @Sendable (TensorVariable, TensorVariable) -> TensorVariable)] = [
+        ("add", { $0 + $1 }), ("sub", { $0 - $1 }), ("mul", { $0 * $1 }), ("div", { $0 / ($1 + 3) }),
+        ("pow", { abs($0) ** $1 }), ("maximum", { maximum($0, $1) }), ("minimum", { minimum($0, $1) }),
+        ("second", { fill($0, $1) }),
+    ]
+
+    static func inputs(_ count: Int, _ dtype: DType, seed: UInt64) -> NDArray {
+        var generator = SplitMix64(seed: seed)
+        // Twice as long, read every other element: a strided view.
+        let dense = NDArray((0..<2 * count).map { _ in generator.nextUnit() * 5 - 2.5 }, shape: [2 * count]).astype(dtype)
+        return dense.sliced([(0, count, 2)])
+    }
+
+    @Test(arguments: [DType.float32, .float64])
+    func everyUnaryOp(_ dtype: DType) throws {
+        let x = tensor(dtype: dtype, broadcastable: [false], name: "x")
+        for (name, symbolic, _) in ElementwiseValueTests.unary {
+            for count in [1, 7, 8, 2047, 2049] {
+                let value = Self.inputs(count, dtype, seed: UInt64(count))
+                let fast = try function([x], symbolic(x), mode: .fastRun)(value)
+                let slow = try function([x], symbolic(x), mode: .reference)(value)
+                #expect(fast.dtype == slow.dtype && fast.shape == slow.shape, "\(name)")
+                #expect(close(fast.doubles, slow.doubles, tolerance: dtype == .float32 ? 1e-5 : 1e-13), "\(name) \(dtype) \(count)")
+            }
+        }
+    }
+
+    @Test(arguments: [DType.float32, .float64])
+    func everyBinaryOp(_ dtype: DType) throws {
+        let x = tensor(dtype: dtype, broadcastable: [false], name: "x"), y = tensor(dtype: dtype, broadcastable: [false], name: "y")
+        for (name, symbolic) in Self.binary {
+            for count in [1, 9, 2049] {
+                let (a, b) = (Self.inputs(count, dtype, seed: 1), Self.inputs(count, dtype, seed: 2))
+                let fast = try function([x, y], symbolic(x, y), mode: .fastRun)(a, b)
+                let slow = try function([x, y], symbolic(x, y), mode: .reference)(a, b)
+                #expect(close(fast.doubles, slow.doubles, tolerance: dtype == .float32 ? 1e-5 : 1e-13), "\(name) \(dtype) \(count)")
+            }
+        }
+    }
+}
