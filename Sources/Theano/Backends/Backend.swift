@@ -16,10 +16,14 @@ public protocol Linker: Sendable {
 
 /// The schedule shared by executors: each node's input and output slots, fixed when the function is built.
 struct Schedule {
-    struct Step {
+    /// A class, so walking the schedule shares each step instead of retaining its fields.
+    final class Step {
         let node: Apply
         let inputSlots: [Int]
         let outputSlots: [Int]
+        init(node: Apply, inputSlots: [Int], outputSlots: [Int]) {
+            (self.node, self.inputSlots, self.outputSlots) = (node, inputSlots, outputSlots)
+        }
     }
     let steps: [Step]
     let slotCount: Int

@@ -10,7 +10,9 @@ import RealModule
 /// step inside a float64 program is rounded to float32 after each operation, which gives exactly the
 /// float32 result for the correctly rounded operations; programs that would need a float32
 /// transcendental computed in float64 are left to the reference.
-struct ElemwiseLoop {
+///
+/// A class, so the VM's per-step dispatch shares it instead of copying (and retaining) its fields.
+final class ElemwiseLoop: @unchecked Sendable {
     struct Instruction {
         let op: ScalarOp
         let args: [Int]
