@@ -76,7 +76,7 @@ public final class Function<Output>: @unchecked Sendable {
     /// Runs with already filtered inputs: reads the shared state, computes everything, commits updates together.
     func runWith(_ explicitValues: [NDArray]) throws -> Output {
         var values = explicitValues
-        sharedStateLock.withLock { _ in for shared in sharedReads { values.append(shared.value) } }
+        if !sharedReads.isEmpty { sharedStateLock.withLock { _ in for shared in sharedReads { values.append(shared.value) } } }
         let results = try program.run(values)
         if !updateTargets.isEmpty {
             // Every output and update was computed from the state before the call; they land together.
