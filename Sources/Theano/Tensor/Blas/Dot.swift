@@ -26,12 +26,13 @@ public struct Dot: Op {
         // Vectors and matrices enter as views (a transpose stays a transpose); higher ranks are folded.
         let a2 = a.ndim == 1 ? a.matrixView(rows: 1, rowStride: 0, columnStride: a.strides[0])
             : a.ndim == 2 ? a : a.reshaped([a.count == 0 ? 0 : m, k])
-        let bFront = Array(b.shape.dropLast(2))
+        let bFront = b.ndim > 2 ? Array(b.shape.dropLast(2)) : []
         let n = b.ndim == 1 ? 1 : b.shape[b.ndim - 1]
         let b2: NDArray = b.ndim == 1 ? b.matrixView(rows: k, rowStride: b.strides[0], columnStride: 0)
             : b.ndim == 2 ? b
             : b.transposed([b.ndim - 2] + Array(0..<(b.ndim - 2)) + [b.ndim - 1]).reshaped([k, bFront.reduce(1, *) * n])
         let product = matrixMultiply(a2, b2)
+        if a.ndim == 2 && b.ndim == 2 { return [product] }
         let outShape = Array(a.shape.dropLast()) + (b.ndim == 1 ? [] : bFront + [n])
         return [product.reshaped(outShape)]
     }
