@@ -41,6 +41,9 @@ func randomArray(_ count: Int, seed: UInt64, low: Double = -1, high: Double = 1)
     return (0..<count).map { _ in low + (high - low) * g.nextUnit() }
 }
 
+// What this run uses (BLAS, vector math, CPU), as comments the peers' report script skips.
+for line in BackendInfo.report.split(separator: "\n") { print("# \(line.trimmingCharacters(in: .whitespaces))") }
+
 func run(_ id: String, _ body: () throws -> Void) {
     guard only == nil || only == id else { return }
     do { try body() } catch { print("peer=swift-theano workload=\(id) status=skip reason=\"\(error)\"") }
