@@ -304,7 +304,7 @@ struct InputSource: @unchecked Sendable {
         shape = outputShape
         if x.count == 1 && outputShape.reduce(1, *) != 1 || x.ndim == 0 {
             kind = .scalar
-            strides = Array(repeating: 0, count: outputShape.count)
+            strides = []
         } else if x.shape == outputShape && x.isContiguous && x.dtype == computeType {
             kind = .direct
             strides = []
@@ -335,7 +335,8 @@ struct InputSource: @unchecked Sendable {
     private func gather<S, W>(_: S.Type, into destination: UnsafeMutablePointer<W>, start: Int, count: Int, _ convert: (S) -> W) {
         let source = base.assumingMemoryBound(to: S.self)
         let ndim = shape.count
-        if ndim == 0 { destination[0] = convert(source[0]); return }
+        // A scalar source (no stride table) is its first element.
+        if ndim == 0 || strides.isEmpty { destination[0] = convert(source[0]); return }
         // The multi-index of `start`, then an odometer over the output's shape.
         var index = [Int](repeating: 0, count: ndim)
         var rest = start, position = 0
