@@ -205,18 +205,8 @@ extension NDArray {
         }
     }
 
-    /// A writable contiguous buffer of the elements; copies first when the storage is shared.
-    mutating func withUnsafeMutableElements<T: TensorElement, R>(as: T.Type, _ body: (UnsafeMutableBufferPointer<T>) throws -> R) rethrows -> R {
-        precondition(T.dtype == dtype, "NDArray: writing \(dtype) as \(T.dtype)")
-        makeUniqueContiguous()
-        return try body(UnsafeMutableBufferPointer(start: storage.pointer.assumingMemoryBound(to: T.self) + offset, count: count))
-    }
-
     /// The address of the first element, for kernels that honour `strides`.
     var baseAddress: UnsafeMutableRawPointer { storage.pointer + offset * dtype.itemSize }
-
-    /// Whether two arrays can see the same memory.
-    func sharesStorage(with other: NDArray) -> Bool { storage === other.storage }
 
     /// A copy converted to another dtype (numpy's `astype`).
     public func astype(_ target: DType) -> NDArray {

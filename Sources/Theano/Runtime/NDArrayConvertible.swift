@@ -57,7 +57,8 @@ extension Array: NDArrayConvertible where Element: NDArrayConvertible {
 
 extension NDArray {
     /// An array from a Swift scalar, array or nested array: `NDArray([[1, 2], [3, 4]])`.
-    /// Stops with a clear message on a ragged literal, like a bad `Array` index.
+    /// Stops with a clear message on a ragged literal, like a bad `Array` index; for data that may be
+    /// ragged, `try value.makeNDArray()` throws instead.
     public init(_ value: some NDArrayConvertible) {
         do { self = try value.makeNDArray() } catch { preconditionFailure("\(error)") }
     }

@@ -100,7 +100,7 @@ final class ElemwiseLoop: @unchecked Sendable {
         } else {
             out = NDArray(uninitialized: shape, dtype: dtype)
         }
-        let sources = inputs.map { InputSource($0, outputShape: shape, computeType: computeType) }
+        let sources = inputs.map { InputSource($0, outputShape: shape, outputCount: count, computeType: computeType) }
         // Large arrays split into one contiguous range per core.
         let parts = count >= 1 << 17 ? ProcessorCount.value : 1
         let job = ElemwiseJob(loop: self, sources: sources, output: out, count: count, parts: parts)
@@ -172,7 +172,7 @@ final class ElemwiseLoop: @unchecked Sendable {
     func sum(_ inputs: [NDArray]) throws -> Double {
         let shape = try outputShape(inputs)
         let count = shape.reduce(1, *)
-        let sources = inputs.map { InputSource($0, outputShape: shape, computeType: computeType) }
+        let sources = inputs.map { InputSource($0, outputShape: shape, outputCount: count, computeType: computeType) }
         let job = SumJob(loop: self, sources: sources, count: count)
         let result: Double
         if count >= 1 << 18 {
@@ -298,11 +298,11 @@ struct InputSource: @unchecked Sendable {
     /// The input's strides aligned to the output's shape, 0 along broadcast dimensions.
     let strides: [Int]
 
-    init(_ x: NDArray, outputShape: [Int], computeType: DType) {
+    init(_ x: NDArray, outputShape: [Int], outputCount: Int, computeType: DType) {
         base = x.storage.pointer + x.offset * x.dtype.itemSize
         dtype = x.dtype
         shape = outputShape
-        if x.count == 1 && outputShape.reduce(1, *) != 1 || x.ndim == 0 {
+        if x.count == 1 && outputCount != 1 || x.ndim == 0 {
             kind = .scalar
             strides = []
         } else if x.shape == outputShape && x.isContiguous && x.dtype == computeType {
@@ -335,8 +335,8 @@ struct InputSource: @unchecked Sendable {
     private func gather<S, W>(_: S.Type, into destination: UnsafeMutablePointer<W>, start: Int, count: Int, _ convert: (S) -> W) {
         let source = base.assumingMemoryBound(to: S.self)
         let ndim = shape.count
-        // A scalar source (no stride table) is its first element.
-        if ndim == 0 || strides.isEmpty { destination[0] = convert(source[0]); return }
+        // A scalar source is its first element; it keeps no stride table.
+        if ndim == 0 || kind == .scalar { destination[0] = convert(source[0]); return }
         // The multi-index of `start`, then an odometer over the output's shape.
         var index = [Int](repeating: 0, count: ndim)
         var rest = start, position = 0

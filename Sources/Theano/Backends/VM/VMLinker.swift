@@ -67,11 +67,9 @@ final class VMProgram: Program, @unchecked Sendable {
                     slots[resultSlot] = NDArray(scalar: total).astype(dtype)
                 case .skip:
                     break
-                case .perform:
-                    let outs = try step.node.op.perform(step.inputSlots.map { slots[$0]! })
-                    for (slot, value) in zip(step.outputSlots, outs) { slots[slot] = value }
-                case .subgraph(let op):
-                    let outs = try op.perform(step.inputSlots.map { slots[$0]! }, onVM: true)
+                case .perform, .subgraph:
+                    let arguments = step.inputSlots.map { slots[$0]! }
+                    let outs = if case .subgraph(let op) = kernels[k] { try op.perform(arguments, onVM: true) } else { try step.node.op.perform(arguments) }
                     for (slot, value) in zip(step.outputSlots, outs) { slots[slot] = value }
                 }
             } catch {
