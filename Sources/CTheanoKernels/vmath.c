@@ -74,8 +74,14 @@ int theano_vmath_available(void) {
     pthread_once(&once, load_libmvec);
     return float_functions[0] != 0;
 }
+
+int theano_vmath_has(int op) {
+    pthread_once(&once, load_libmvec);
+    return op >= 0 && op < VMATH_OPS && float_functions[op] && double_functions[op];
+}
 #else
 int theano_vmath_float(int op, const float *in, float *out, size_t n) { (void)op; (void)in; (void)out; (void)n; return 0; }
 int theano_vmath_double(int op, const double *in, double *out, size_t n) { (void)op; (void)in; (void)out; (void)n; return 0; }
 int theano_vmath_available(void) { return 0; }
+int theano_vmath_has(int op) { (void)op; return 0; }
 #endif

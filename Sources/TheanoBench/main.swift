@@ -44,6 +44,12 @@ func randomArray(_ count: Int, seed: UInt64, low: Double = -1, high: Double = 1)
 // What this run uses (BLAS, vector math, CPU), as comments the peers' report script skips.
 for line in BackendInfo.report.split(separator: "\n") { print("# \(line.trimmingCharacters(in: .whitespaces))") }
 
+/// Compiles a function's generated C kernels before it is timed (a long-running program gets them after
+/// its first hot calls) and says whether they are in use.
+func settle<T>(_ f: Function<T>, _ what: String) {
+    print("# \(what): generated C \(f.waitForGeneratedC())")
+}
+
 func run(_ id: String, _ body: () throws -> Void) {
     guard only == nil || only == id else { return }
     do { try body() } catch { print("peer=swift-theano workload=\(id) status=skip reason=\"\(error)\"") }
@@ -96,17 +102,21 @@ run("W3") {
 run("W4") {
     for dtype in [DType.float32, .float64] {
         let x = tensor(dtype: dtype, broadcastable: [false], name: "x")
+        let suffix = dtype == .float32 ? "float32" : "float64"
         var f: Function<NDArray>!
         emit("W4", "compile_s", try seconds { f = try function([x], exp(sin(x ** 2))) })
+        let vmOnly = try function([x], exp(sin(x ** 2)), mode: Mode.fastRun.generatedC(.off))
         let n = 10_000_000
         let data = NDArray(randomArray(n, seed: 4, low: -3, high: 3), shape: [n]).astype(dtype)
-        let sample = try f(data)
-        let d = data.scalars(as: Double.self), s = sample.scalars(as: Double.self)
-        try check(stride(from: 0, to: n, by: 99_991).allSatisfy { near(s[$0], Foundation.exp(Foundation.sin(d[$0] * d[$0])), dtype == .float32 ? 1e-5 : 1e-12) }, "exp(sin(x²)) values")
-        let t = try median(repeats: 5, warmup: 1) { _ = try f(data) }
-        let suffix = dtype == .float32 ? "float32" : "float64"
-        emit("W4", "ms_per_call_\(suffix)", t * 1e3)
-        emit("W4", "GB_per_s_\(suffix)", Double(2 * n * dtype.itemSize) / t / 1e9)
+        for (g, label) in [(f!, ""), (vmOnly, "_vm_only")] {
+            settle(g, "W4 \(suffix)\(label)")
+            let sample = try g(data)
+            let d = data.scalars(as: Double.self), s = sample.scalars(as: Double.self)
+            try check(stride(from: 0, to: n, by: 99_991).allSatisfy { near(s[$0], Foundation.exp(Foundation.sin(d[$0] * d[$0])), dtype == .float32 ? 1e-5 : 1e-12) }, "exp(sin(x²)) values")
+            let t = try median(repeats: 5, warmup: 1) { _ = try g(data) }
+            emit("W4", "ms_per_call_\(suffix)\(label)", t * 1e3)
+            if label.isEmpty { emit("W4", "GB_per_s_\(suffix)", Double(2 * n * dtype.itemSize) / t / 1e9) }
+        }
     }
 }
 
@@ -116,6 +126,7 @@ run("W5") {
     var f: Function<[NDArray]>!
     emit("W5", "compile_s", try seconds { f = try function([x], [s, try grad(s, wrt: x)]) })
     let data = NDArray(randomArray(4_000_000, seed: 5, low: -3, high: 3), shape: [2000, 2000])
+    settle(f, "W5")
     let out = try f(data)
     let expected = data.doubles.reduce(0) { $0 + 1 / (1 + Foundation.exp(-$1)) }
     try check(near(out[0].item(), expected, 1e-9), "sum of sigmoid")
@@ -183,6 +194,7 @@ run("W8") {
     var f: Function<NDArray>!
     emit("W8", "compile_s", try seconds { f = try function([x], (x ** 2).sum()) })
     let data = NDArray(randomArray(10_000_000, seed: 8), shape: [10_000_000])
+    settle(f, "W8")
     try check(near(try f(data).item(), data.doubles.reduce(0) { $0 + $1 * $1 }, 1e-9), "sum of squares")
     let t = try median(repeats: 7) { _ = try f(data) }
     emit("W8", "ms_per_call", t * 1e3)

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Theano
 
@@ -7,18 +8,20 @@ enum MachineInfo {
 }
 
 enum KernelCacheCommand {
-    static func run(_ action: String) throws {
-        let directory = BackendInfo.cacheDirectory
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    enum Action: String, CaseIterable, ExpressibleByArgument { case list, clear }
+
+    static func run(_ action: Action) {
+        let cache = KernelCache.standard
         switch action {
-        case "list":
-            print("kernel cache: \(directory) (\(entries.count) entries)")
-            for entry in entries.sorted() { print("  \(entry)") }
-        case "clear":
-            for entry in entries { try? FileManager.default.removeItem(atPath: directory + "/" + entry) }
-            print("kernel cache cleared: \(entries.count) entries removed from \(directory)")
-        default:
-            throw TheanoError(.badArgument, "cache: unknown action '\(action)'; use list or clear")
+        case .list:
+            let entries = cache.entries
+            print("kernel cache: \(cache.directory) (\(entries.count) compiled librar\(entries.count == 1 ? "y" : "ies"))")
+            for entry in entries {
+                print("  \(entry.key)  \(entry.bytes / 1024) KiB  \(entry.modified.formatted(date: .numeric, time: .standard))")
+            }
+        case .clear:
+            let removed = cache.clear()
+            print("kernel cache cleared: \(removed) compiled librar\(removed == 1 ? "y" : "ies") removed from \(cache.directory)")
         }
     }
 }

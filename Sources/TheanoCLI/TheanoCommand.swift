@@ -43,6 +43,6 @@ struct Info: ParsableCommand {
 struct Cache: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List or clear the generated-kernel cache (like theano-cache).")
     @Argument(help: "list or clear")
-    var action: String = "list"
-    func run() throws { try KernelCacheCommand.run(action) }
+    var action: KernelCacheCommand.Action = .list
+    func run() { KernelCacheCommand.run(action) }
 }

@@ -23,5 +23,13 @@ int theano_cpu_has_avx2_fma(void);
 int theano_vmath_float(int op, const float *in, float *out, size_t n);
 int theano_vmath_double(int op, const double *in, double *out, size_t n);
 int theano_vmath_available(void);
+/// Whether libmvec has both the float and the double form of vector op `op` (as numbered above).
+int theano_vmath_has(int op);
+
+/// An atomic pointer slot, for generated kernels swapped in while other threads run the VM.
+void *theano_atomic_load_pointer(void *const *slot);
+void theano_atomic_store_pointer(void **slot, void *value);
+/// Calls a generated elementwise kernel: `n` elements, one contiguous block per input, one output block.
+void theano_call_elemwise_kernel(void *kernel, long long n, const void *const *inputs, void *output);
 
 #endif

@@ -7,12 +7,17 @@ public enum BackendInfo {
         theano_cpu_has_avx2_fma() != 0 ? "AVX2 and FMA (vectorised GEMM in use)" : "no AVX2/FMA (portable GEMM in use)"
     }
 
-    /// The C compiler `config.cxx` names, or `cc` on PATH, or why there is none.
+    /// The C compiler for generated kernels, or why there is none.
     public static var compiler: String {
-        if let cxx = config.cxx, cxx.isEmpty { return "generated C disabled by configuration (cxx=\"\")" }
-        let name = config.cxx ?? "cc"
-        guard let path = ExecutableSearch.find(name) else { return "no C compiler '\(name)' on PATH" }
-        return "\(path) found; generated C kernels are not used yet, the VM's built-in kernels run instead"
+        switch CCompiler.find() {
+        case .success(let compiler):
+            let when = config.cxxCompile == .off ? "off by configuration (cxx_compile=off)"
+                : config.cxxCompile == .synchronous ? "compiled before each function's first call"
+                : "compiled in the background once a function is hot"
+            return "\(compiler.path) (\(compiler.identity)); generated elementwise kernels \(when), cached in \(cacheDirectory)"
+        case .failure(let why):
+            return "\(why); the VM's built-in kernels run instead"
+        }
     }
 
     public static var vectorMath: String {
@@ -34,7 +39,7 @@ public enum BackendInfo {
         """
     }
 
-    /// Where generated kernels would be cached: `$THEANO_SWIFT_CACHE`, else the XDG cache directory.
+    /// Where generated kernels are cached: `$THEANO_SWIFT_CACHE`, else the XDG cache directory.
     public static var cacheDirectory: String {
         let env = ProcessInfo.processInfo.environment
         if let path = env["THEANO_SWIFT_CACHE"] { return path }

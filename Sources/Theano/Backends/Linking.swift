@@ -14,7 +14,7 @@ enum Linking {
         }
         switch mode.backend {
         case .reference: return try ReferenceLinker().link(graph)
-        case .vm: return try VMLinker().link(graph)
+        case .vm: return try VMLinker(generatedC: mode.generatedC ?? config.cxxCompile).link(graph)
         }
     }
 }

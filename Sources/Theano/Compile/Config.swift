@@ -8,6 +8,7 @@ public final class TheanoConfig: Sendable {
         var floatX: DType = .float64
         var mode: String = "FAST_RUN"
         var cxx: String? = nil
+        var cxxCompile: Mode.GeneratedC = .background
         var optimizerIncluding: [String] = []
         var optimizerExcluding: [String] = []
     }
@@ -23,6 +24,7 @@ public final class TheanoConfig: Sendable {
             case "floatX": if let d = DType(rawValue: value), d.isFloat { v.floatX = d }
             case "mode": v.mode = value
             case "cxx": v.cxx = value
+            case "cxx_compile": if let choice = Mode.GeneratedC(rawValue: value) { v.cxxCompile = choice }
             case "optimizer_including": v.optimizerIncluding = value.split(separator: ":").map(String.init)
             case "optimizer_excluding": v.optimizerExcluding = value.split(separator: ":").map(String.init)
             default: continue
@@ -50,6 +52,13 @@ public final class TheanoConfig: Sendable {
     public var cxx: String? {
         get { values.withLock { $0.cxx } }
         set { values.withLock { $0.cxx = newValue } }
+    }
+
+    /// When generated C kernels are compiled (`cxx_compile=background|synchronous|off`), for modes that
+    /// do not say.
+    public var cxxCompile: Mode.GeneratedC {
+        get { values.withLock { $0.cxxCompile } }
+        set { values.withLock { $0.cxxCompile = newValue } }
     }
 
     /// Rewrite tags or names added to, or removed from, every mode.

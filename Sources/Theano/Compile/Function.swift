@@ -87,6 +87,19 @@ public final class Function<Output>: @unchecked Sendable {
         return wrap(outputCount == results.count ? results : Array(results.prefix(outputCount)))
     }
 
+    /// Whether the VM runs generated C kernels for this function's elementwise loops, and if not, why.
+    public var generatedC: GeneratedCStatus {
+        (program as? VMProgram)?.generatedCStatus ?? .off("the \(mode.name) mode does not run on the VM")
+    }
+
+    /// Compiles the generated C kernels now, if they are not compiled already, and waits until they are
+    /// in use (or have failed); calls meanwhile go on running on the VM's own kernels.
+    @discardableResult
+    public func waitForGeneratedC() -> GeneratedCStatus {
+        if let vm = program as? VMProgram, case .success(let kernels) = vm.generated { return kernels.waitUntilDone() }
+        return generatedC
+    }
+
     var label: String { "function \(name.map { "'\($0)'" } ?? "(\(inputs.map { $0.name ?? "_" }.joined(separator: ", ")))")" }
 }
 

@@ -22,6 +22,15 @@ public struct Mode: Sendable, Hashable, CustomStringConvertible {
         /// Throws at the first node that produces NaN or Inf.
         case nanGuard
     }
+    /// When the VM's elementwise loops get generated C kernels (where a C compiler is found).
+    public enum GeneratedC: String, Sendable, Hashable {
+        /// Compiled in the background once the function is hot; the VM serves calls meanwhile.
+        case background
+        /// Compiled (or loaded from the cache) before `function` returns, as Theano did.
+        case synchronous
+        /// Never: the VM's own kernels only.
+        case off
+    }
 
     public var name: String
     public var optimizer: Optimizer
@@ -31,6 +40,8 @@ public struct Mode: Sendable, Hashable, CustomStringConvertible {
     public var excluding: Set<String>
     /// Record which rewrites fired, how often and how long each took (see `Function.rewriteReport`).
     public var recordRewrites: Bool
+    /// Generated C for the VM; nil follows `config.cxxCompile`.
+    public var generatedC: GeneratedC?
 
     public init(name: String, optimizer: Optimizer, backend: Backend = .vm, check: Check = .none,
                 including: Set<String> = [], excluding: Set<String> = [], recordRewrites: Bool = false) {
@@ -84,6 +95,13 @@ public struct Mode: Sendable, Hashable, CustomStringConvertible {
     public func excluding(_ tags: String...) -> Mode {
         var copy = self
         copy.excluding.formUnion(tags)
+        return copy
+    }
+
+    /// The same mode with generated C kernels compiled as given.
+    public func generatedC(_ choice: GeneratedC) -> Mode {
+        var copy = self
+        copy.generatedC = choice
         return copy
     }
 

@@ -5,7 +5,7 @@ public struct TheanoError: Error, CustomStringConvertible, Sendable, Equatable {
         case typeMismatch, dtypeMismatch, ndimMismatch, shapeMismatch, indexOutOfRange
         case badArgument, missingInput, unusedInput, disconnectedInput, nonScalarCost
         case invalidUpdate, invalidGivens, numericalError, gradientMismatch
-        case io, missingDependency, unsupported
+        case io, missingDependency, unsupported, compilationFailed
     }
 
     public let kind: Kind

@@ -25,6 +25,8 @@ final class ElemwiseLoop: @unchecked Sendable {
     let inputCount: Int
     let instructions: [Instruction]
     let op: Elemwise
+    /// The generated C kernel for this loop, once compiled (see `GeneratedKernels`).
+    let generated = KernelSlot()
     static let blockSize = 2048
 
     init?(_ op: Elemwise, _ node: Apply) {
@@ -131,6 +133,10 @@ final class ElemwiseLoop: @unchecked Sendable {
             source.gather(into: scratch + i * block, start: 0, count: 1)
             (scratch + i * block).update(repeating: scratch[i * block], count: block)
         }
+        if let kernel = generated.kernel {
+            runGenerated(kernel, W.self, sources, destination, first: first, count: count, block: block, scratch: scratch)
+            return
+        }
         let output = destination.assumingMemoryBound(to: W.self)
         var start = 0
         while start < count {
@@ -158,6 +164,31 @@ final class ElemwiseLoop: @unchecked Sendable {
                 let narrow = destination.assumingMemoryBound(to: Float.self) + start
                 for j in 0..<n { narrow[j] = Float(result[j]) }
             }
+            start += n
+        }
+    }
+
+    /// The same blocks through the generated kernel: it reads each input's block where it lies (or
+    /// where it was gathered) and writes the output's dtype directly.
+    private func runGenerated<W: FloatTensorElement>(_ kernel: UnsafeMutableRawPointer, _: W.Type, _ sources: [InputSource],
+                                                     _ destination: UnsafeMutableRawPointer, first: Int, count: Int, block: Int,
+                                                     scratch: UnsafeMutablePointer<W>) {
+        let blocks = UnsafeMutablePointer<UnsafeRawPointer?>.allocate(capacity: inputCount)
+        defer { blocks.deallocate() }
+        let itemSize = dtype.itemSize
+        var start = 0
+        while start < count {
+            let n = Swift.min(block, count - start)
+            for (i, source) in sources.enumerated() {
+                switch source.kind {
+                case .direct: blocks[i] = UnsafeRawPointer(source.base.assumingMemoryBound(to: W.self) + first + start)
+                case .gathered:
+                    source.gather(into: scratch + i * block, start: first + start, count: n)
+                    blocks[i] = UnsafeRawPointer(scratch + i * block)
+                case .scalar: blocks[i] = UnsafeRawPointer(scratch + i * block)
+                }
+            }
+            theano_call_elemwise_kernel(kernel, Int64(n), blocks, destination + start * itemSize)
             start += n
         }
     }

@@ -2,9 +2,13 @@
 /// fastest kernel that fits its types, and elementwise outputs reuse their buffer from the previous
 /// call whenever the caller no longer holds it.
 public struct VMLinker: Linker {
-    public init() {}
+    /// When the elementwise loops get generated C kernels.
+    public let generatedC: Mode.GeneratedC
+    public init(generatedC: Mode.GeneratedC = config.cxxCompile) { self.generatedC = generatedC }
     public var name: String { "vm" }
-    public func link(_ graph: FunctionGraph) throws -> any Program { VMProgram(Schedule(graph), inplace: graph.inplace) }
+    public func link(_ graph: FunctionGraph) throws -> any Program {
+        VMProgram(Schedule(graph), inplace: graph.inplace, generatedC: generatedC)
+    }
 }
 
 final class VMProgram: Program, @unchecked Sendable {
@@ -20,7 +24,19 @@ final class VMProgram: Program, @unchecked Sendable {
     /// so their buffers can be reused next call.
     let deadAfter: [[Int]]
 
-    init(_ schedule: Schedule, inplace: [ObjectIdentifier: Int] = [:]) {
+    /// The generated C kernels for the elementwise loops, or why there are none.
+    let generated: Result<GeneratedKernels, GeneratedCUnavailable>
+    /// Elements the elementwise loops have produced so far, until the program is hot enough to compile.
+    private var elementsRun = 0
+
+    var generatedCStatus: GeneratedCStatus {
+        switch generated {
+        case .success(let kernels): kernels.status
+        case .failure(let why): .off(why.description)
+        }
+    }
+
+    init(_ schedule: Schedule, inplace: [ObjectIdentifier: Int] = [:], generatedC: Mode.GeneratedC = .off) {
         self.schedule = schedule
         var kernels = schedule.steps.map { NodeKernel.choose(for: $0.node) }
         var destroys = schedule.steps.map { inplace[ObjectIdentifier($0.node)] }
@@ -32,6 +48,14 @@ final class VMProgram: Program, @unchecked Sendable {
             Array(Set(step.inputSlots.filter { schedule.lastUse[$0] == k && !outputs.contains($0) }))
         }
         buffers = Array(repeating: nil, count: schedule.steps.count)
+        let loops: [ElemwiseLoop] = kernels.compactMap {
+            switch $0 {
+            case .elemwise(let loop), .fusedSum(let loop, _, _): loop
+            default: nil
+            }
+        }
+        generated = GeneratedKernels.prepare(loops, mode: generatedC)
+        if generatedC != .background { elementsRun = Int.min }
     }
 
     /// The slot table, kept between calls by the caller that owns the buffers (emptied after each call,
@@ -61,9 +85,11 @@ final class VMProgram: Program, @unchecked Sendable {
                     if ownsBuffers { swap(&reuse, &buffers[k]) }
                     let out = try loop.run(step.inputSlots.map { slots[$0]! }, reuse: &reuse, destroying: destroys[k])
                     slots[step.outputSlots[0]] = out
-                    if ownsBuffers { buffers[k] = reuse }
+                    if ownsBuffers { buffers[k] = reuse; elementsRun &+= out.count }
                 case .fusedSum(let loop, let resultSlot, let dtype):
-                    let total = try loop.sum(step.inputSlots.map { slots[$0]! })
+                    let arguments = step.inputSlots.map { slots[$0]! }
+                    if ownsBuffers { elementsRun &+= arguments.map(\.count).max() ?? 0 }
+                    let total = try loop.sum(arguments)
                     slots[resultSlot] = NDArray(scalar: total).astype(dtype)
                 case .skip:
                     break
@@ -76,6 +102,11 @@ final class VMProgram: Program, @unchecked Sendable {
                 throw NodeFailure.error(step.node, error, step.inputSlots.map { slots[$0] })
             }
             for slot in deadAfter[k] { slots[slot] = nil }
+        }
+        if ownsBuffers && elementsRun >= GeneratedKernels.hotElements, case .success(let kernels) = generated {
+            // Hot: compile once, in the background; `Int.min` keeps the count from asking again.
+            elementsRun = Int.min
+            kernels.start()
         }
         return schedule.outputSlots.map { slots[$0]! }
     }

@@ -1,0 +1,183 @@
+import Foundation
+import Testing
+@testable import Theano
+
+/// Generated C kernels: compiled once a function is hot (or before the first call when asked), swapped
+/// in under running calls, and shared through one on-disk cache by every process. Where no C compiler
+/// exists the tests that need one are skipped, and the VM's own kernels serve every call.
+@Suite struct GeneratedCTests {
+    static let compilerPresent: Bool = if case .success = CCompiler.find() { true } else { false }
+
+    static func temporaryDirectory(_ name: String) -> String {
+        let path = NSTemporaryDirectory() + "theano-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test(.enabled(if: compilerPresent))
+    func aHotFunctionGetsItsKernelsInTheBackground() throws {
+        let x = dvector("x")
+        let f = try function([x], exp(sin(x * x)) * 2 + 1, mode: Mode.fastRun.generatedC(.background))
+        let small = NDArray([0.5, 1.5, -2], shape: [3])
+        let before = try f(small)
+        // Small calls never make a function hot: compiling would cost more than it saves.
+        #expect(f.generatedC == .waiting)
+        let large = NDArray((0..<(GeneratedKernels.hotElements + 1)).map { Double($0 % 1000) / 300 }, shape: [GeneratedKernels.hotElements + 1])
+        let vmResult = try f(large)
+        #expect(f.waitForGeneratedC() == .ready(kernels: 1))
+        #expect(close(try f(small).doubles, before.doubles, tolerance: 1e-15))
+        #expect(close(try f(large).doubles, vmResult.doubles, tolerance: 1e-13))
+    }
+
+    @Test func theModeAndTheConfigurationTurnItOff() throws {
+        let x = dvector("x")
+        let off = try function([x], exp(x) + 1, mode: Mode.fastRun.generatedC(.off))
+        #expect(off.generatedC == .off("turned off by the mode"))
+        #expect(try off([0.0]).doubles == [2])
+        let reference = try function([x], exp(x) + 1, mode: .reference)
+        #expect(reference.generatedC == .off("the REFERENCE mode does not run on the VM"))
+        let nothingToCompile = try function([x], x.sum(), mode: Mode.fastRun.generatedC(.synchronous))
+        #expect(nothingToCompile.generatedC == .off("no elementwise loops to compile"))
+    }
+
+    @Test(.enabled(if: compilerPresent))
+    func callsGoOnWhileTheKernelsSwapIn() throws {
+        let x = dvector("x")
+        let f = try function([x], tanh(x) * x - 0.5, mode: Mode.fastRun.generatedC(.background))
+        let input = NDArray((0..<5000).map { Double($0) / 1000 - 2.5 }, shape: [5000])
+        let expected = try function([x], tanh(x) * x - 0.5, mode: .reference)(input).doubles
+        let failures = Mutexed(0)
+        DispatchQueue.concurrentPerform(iterations: 3) { worker in
+            if worker == 0 {
+                if f.waitForGeneratedC() != .ready(kernels: 1) { failures.add(1000) }
+                return
+            }
+            for _ in 0..<300 {
+                let out = (try? f(input))?.doubles ?? []
+                if !close(out, expected, tolerance: 1e-13) { failures.add(1) }
+            }
+        }
+        #expect(failures.value == 0)
+    }
+
+    /// A kernel library that does not load, or that is another key's, is deleted and compiled again.
+    @Test(.enabled(if: compilerPresent), arguments: ["garbage", "truncated", "another kernel"])
+    func aDamagedCacheEntryIsRebuilt(_ damage: String) throws {
+        let compiler = try CCompiler.find().get()
+        let cache = KernelCache(directory: Self.temporaryDirectory("damaged"))
+        defer { try? FileManager.default.removeItem(atPath: cache.directory) }
+        let source = "double theano_probe(double x) { return x * 3 + 1; }\n"
+        let path = "\(cache.directory)/\(cache.key(for: source, compiler: compiler)).so"
+        switch damage {
+        case "garbage":
+            try Data("not a shared library".utf8).write(to: URL(fileURLWithPath: path))
+        case "truncated", _:
+            // A real library, cut short or built for another source.
+            let other = KernelCache(directory: Self.temporaryDirectory("other"))
+            defer { try? FileManager.default.removeItem(atPath: other.directory) }
+            let otherSource = damage == "truncated" ? source : "double theano_probe(double x) { return -x; }\n"
+            _ = try other.library(for: otherSource, compiler: compiler)
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(other.directory)/\(other.key(for: otherSource, compiler: compiler)).so"))
+            try (damage == "truncated" ? bytes.prefix(bytes.count / 3) : bytes).write(to: URL(fileURLWithPath: path))
+        }
+        let library = try cache.library(for: source, compiler: compiler)
+        #expect(library.rebuilt)
+        typealias Probe = @convention(c) (Double) -> Double
+        let probe = try #require(library.symbol("theano_probe"))
+        #expect(unsafeBitCast(probe, to: Probe.self)(2) == 7)
+        #expect(cache.entries.count == 1)
+    }
+
+    @Test(.enabled(if: compilerPresent))
+    func theCacheListsAndClearsItsEntries() throws {
+        let compiler = try CCompiler.find().get()
+        let cache = KernelCache(directory: Self.temporaryDirectory("list"))
+        defer { try? FileManager.default.removeItem(atPath: cache.directory) }
+        #expect(cache.entries.isEmpty)
+        let source = "int theano_listed(void) { return 42; }\n"
+        _ = try cache.library(for: source, compiler: compiler)
+        #expect(cache.entries.map(\.key) == [cache.key(for: source, compiler: compiler)])
+        #expect(FileManager.default.fileExists(atPath: "\(cache.directory)/\(cache.entries[0].key).c"))
+        #expect(cache.clear() == 1)
+        let left = try FileManager.default.contentsOfDirectory(atPath: cache.directory)
+        #expect(cache.entries.isEmpty && left.isEmpty)
+    }
+
+    /// The key changes with the source and with the compiler's flags, and with nothing else.
+    @Test(.enabled(if: compilerPresent))
+    func cacheKeysFollowTheContent() throws {
+        let compiler = try CCompiler.find().get()
+        let cache = KernelCache(directory: "/nonexistent")
+        let key = cache.key(for: "int a;", compiler: compiler)
+        #expect(key.count == 32 && key == cache.key(for: "int a;", compiler: compiler))
+        #expect(key != cache.key(for: "int b;", compiler: compiler))
+        let otherFlags = CCompiler(path: compiler.path, identity: compiler.identity, flags: compiler.flags + ["-O1"])
+        #expect(key != cache.key(for: "int a;", compiler: otherFlags))
+    }
+
+    // MARK: - Several processes
+
+    /// The `theano` executable that `swift test` builds beside the test bundle.
+    static var theanoExecutable: String? {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [directory, directory.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("theano").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    static func launch(_ arguments: [String], environment: [String: String]) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(theanoExecutable, "the theano executable is built beside the tests"))
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        return (process, pipe)
+    }
+
+    static func finish(_ launched: (Process, Pipe)) -> (status: Int32, output: String) {
+        let data = launched.1.fileHandleForReading.readDataToEndOfFile()
+        launched.0.waitUntilExit()
+        return (launched.0.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: compilerPresent && theanoExecutable != nil))
+    func twoProcessesFillOneCache() throws {
+        let directory = Self.temporaryDirectory("shared")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let environment = ["THEANO_SWIFT_CACHE": directory, "THEANO_FLAGS": "cxx_compile=synchronous"]
+        let arguments = ["examples", "--only", "logistic"]
+        // Both processes compile the same kernels at once, race to rename them in, and load them.
+        let runs = try [Self.launch(arguments, environment: environment), Self.launch(arguments, environment: environment)].map(Self.finish)
+        let vmOnly = Self.finish(try Self.launch(arguments, environment: ["THEANO_FLAGS": "cxx="]))
+        for run in runs {
+            #expect(run.status == 0, "\(run.output)")
+            #expect(run.output == vmOnly.output)
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory)
+        #expect(!files.contains { $0.contains(".tmp-") }, "\(files)")
+        let cache = KernelCache(directory: directory)
+        #expect(!cache.entries.isEmpty && files.count == 2 * cache.entries.count, "\(files)")
+        // A third process finds every kernel in the cache and compiles nothing.
+        let before = cache.entries.map(\.modified)
+        let third = Self.finish(try Self.launch(arguments, environment: environment))
+        #expect(third.status == 0 && third.output == vmOnly.output)
+        #expect(cache.entries.map(\.modified) == before)
+    }
+
+    @Test(.enabled(if: theanoExecutable != nil))
+    func withoutACompilerTheVMRunsAlone() throws {
+        let normal = Self.finish(try Self.launch(["examples", "--only", "logistic"], environment: [:]))
+        let hidden = ["PATH": "/nonexistent", "THEANO_FLAGS": "cxx_compile=synchronous"]
+        let noCompiler = Self.finish(try Self.launch(["examples", "--only", "logistic"], environment: hidden))
+        #expect(noCompiler.status == 0 && noCompiler.output == normal.output)
+        let info = Self.finish(try Self.launch(["info"], environment: hidden))
+        #expect(info.output.contains("no C compiler (cc, gcc, clang) on PATH"), "\(info.output)")
+        let disabled = Self.finish(try Self.launch(["info"], environment: ["THEANO_FLAGS": "cxx="]))
+        #expect(disabled.output.contains("disabled by configuration"), "\(disabled.output)")
+    }
+}
