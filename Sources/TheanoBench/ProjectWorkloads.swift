@@ -108,3 +108,27 @@ func nodeCount(_ output: TensorVariable) -> Int {
     }
     return seen.count
 }
+
+/// G1: a cheap, memory-bound chain, `((x·x + x)·0.5 − x)·x` over 10M float32, on the VM's block
+/// interpreter and with its generated C kernel, which keeps every step in registers. Also how long a
+/// function waits for its kernels (a compile, or a load when the cache has them).
+func generatedCChain() throws {
+    let x = fvector("x")
+    let chain = ((x * x + x) * 0.5 - x) * x
+    let n = 10_000_000
+    let data = NDArray(randomArray(n, seed: 21, low: -2, high: 2), shape: [n]).astype(.float32)
+    let d = data.scalars(as: Float.self)
+    for (label, mode) in [("vm_only", Mode.fastRun.generatedC(.off)), ("generated_c", Mode.fastRun.generatedC(.background))] {
+        let f = try function([x], chain, mode: mode)
+        let wait = seconds { settle(f, "G1 \(label)") }
+        if label == "generated_c" { emit("G1", "kernels_ready_ms", wait * 1e3) }
+        let out = try f(data).scalars(as: Float.self)
+        try check(stride(from: 0, to: n, by: 99_991).allSatisfy { i in
+            let v = d[i]
+            return out[i] == ((v * v + v) * 0.5 - v) * v
+        }, "chain values")
+        let t = try median(repeats: 7) { _ = try f(data) }
+        emit("G1", "ms_per_call_\(label)", t * 1e3)
+        emit("G1", "GB_per_s_\(label)", Double(8 * n) / t / 1e9)
+    }
+}

@@ -225,6 +225,7 @@ run("C1", compileTenLayerMLP)
 run("C2", rewriteScaling)
 run("N1", convolutionLayer)
 run("N2", scanBackward)
+run("G1", generatedCChain)
 
 // The table beside the best peer of ../shared/bench/peers.md (same machine kind, 2026-11-22).
 let peers: [(String, String, Double, String)] = [

@@ -15,8 +15,16 @@ public struct KernelCache: Sendable {
 
     public init(directory: String) { self.directory = directory }
 
-    /// The user's cache: `$THEANO_SWIFT_CACHE`, else `$XDG_CACHE_HOME/theano-swift/v1`, else `~/.cache/theano-swift/v1`.
-    public static var standard: KernelCache { KernelCache(directory: BackendInfo.cacheDirectory) }
+    /// The user's cache: `$THEANO_SWIFT_CACHE`, else `$XDG_CACHE_HOME/theano-swift/v1`, else
+    /// `~/.cache/theano-swift/v1`; a per-user temporary directory where that one cannot be written.
+    public static var standard: KernelCache { KernelCache(directory: writableDirectory) }
+
+    private static let writableDirectory: String = {
+        let preferred = BackendInfo.cacheDirectory
+        try? FileManager.default.createDirectory(atPath: preferred, withIntermediateDirectories: true)
+        if access(preferred, W_OK) == 0 { return preferred }
+        return NSTemporaryDirectory() + "theano-swift-\(getuid())/v1"
+    }()
 
     /// A 128-bit content hash (two FNV-1a lanes) of everything that decides the compiled code.
     func key(for source: String, compiler: CCompiler) -> String {
