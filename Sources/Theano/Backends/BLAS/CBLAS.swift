@@ -16,14 +16,16 @@ public enum CBLAS {
         let dgemm: DGEMM
     }
 
-    /// Libraries tried in order; `$THEANO_BLAS` first.
+    /// Libraries tried in order; `$THEANO_BLAS` first, and `THEANO_BLAS=none` tries none.
     public static var candidates: [String] {
-        let override = ProcessInfo.processInfo.environment["THEANO_BLAS"].map { [$0] } ?? []
-        return override + ["libopenblas.so.0", "libopenblas.so", "libblis.so.4", "libmkl_rt.so", "libcblas.so.3", "libblas.so.3"]
+        let override = ProcessInfo.processInfo.environment["THEANO_BLAS"]
+        if override == "none" { return [] }
+        return (override.map { [$0] } ?? []) + ["libopenblas.so.0", "libopenblas.so", "libblis.so.4", "libmkl_rt.so", "libcblas.so.3", "libblas.so.3"]
     }
 
     /// The loaded library, or nil with the reason in `status`.
     static let loaded: (library: Library?, status: String) = {
+        if candidates.isEmpty { return (nil, "CBLAS turned off (THEANO_BLAS=none); using the built-in packed GEMM") }
         var tried: [String] = []
         for name in candidates {
             guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else { tried.append(name); continue }
