@@ -157,6 +157,7 @@ run("W6") {
         firstLoss = try step(xs, ys).item()
     }
     emit("W6", "compile_s", compile)
+    settle(step, "W6")
     var later = 0.0
     let t = try median(repeats: 5, warmup: 1) { later = try step(xs, ys).item() }
     try check(firstLoss.isFinite && later < firstLoss, "loss falls (\(firstLoss) → \(later))")

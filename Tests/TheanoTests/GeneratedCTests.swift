@@ -60,6 +60,20 @@ import Testing
         #expect(failures.value == 0)
     }
 
+    @Test(.enabled(if: compilerPresent))
+    func scanStepsGetTheirKernelsToo() throws {
+        let xs = dmatrix("xs"), h0 = dvector("h0")
+        let (states, _) = try scan({ s in [tanh(s[1] * 0.5 + s[0])] }, sequences: [xs], outputsInfo: [ScanOutput(initial: h0)])
+        let f = try function([xs, h0], states[0], mode: Mode.fastRun.generatedC(.background))
+        let inputs = (NDArray((0..<40).map { Double($0) / 10 - 2 }, shape: [10, 4]), NDArray([0.1, -0.2, 0.3, 0.0], shape: [4]))
+        let before = try f(inputs.0, inputs.1)
+        _ = f.waitForGeneratedC()
+        let vm = try #require(f.program as? VMProgram)
+        let steps = vm.kernels.compactMap { if case .subgraph(let op) = $0 { op.innerGraphs[0].vmProgram as? VMProgram } else { nil } }
+        #expect(steps.count == 1 && steps[0].generatedCStatus == .ready(kernels: 1))
+        #expect(close(try f(inputs.0, inputs.1).doubles, before.doubles, tolerance: 1e-13))
+    }
+
     /// A kernel library that does not load, or that is another key's, is deleted and compiled again.
     @Test(.enabled(if: compilerPresent), arguments: ["garbage", "truncated", "another kernel"])
     func aDamagedCacheEntryIsRebuilt(_ damage: String) throws {

@@ -92,12 +92,12 @@ public final class Function<Output>: @unchecked Sendable {
         (program as? VMProgram)?.generatedCStatus ?? .off("the \(mode.name) mode does not run on the VM")
     }
 
-    /// Compiles the generated C kernels now, if they are not compiled already, and waits until they are
-    /// in use (or have failed); calls meanwhile go on running on the VM's own kernels.
+    /// Compiles the generated C kernels now (the function's, and those of the scan steps and ifelse
+    /// branches it runs), if they are not compiled already, and waits until they are in use or have
+    /// failed; calls meanwhile go on running on the VM's own kernels.
     @discardableResult
     public func waitForGeneratedC() -> GeneratedCStatus {
-        if let vm = program as? VMProgram, case .success(let kernels) = vm.generated { return kernels.waitUntilDone() }
-        return generatedC
+        (program as? VMProgram)?.waitForGeneratedC() ?? generatedC
     }
 
     var label: String { "function \(name.map { "'\($0)'" } ?? "(\(inputs.map { $0.name ?? "_" }.joined(separator: ", ")))")" }

@@ -17,7 +17,8 @@ final class KernelSlot: @unchecked Sendable {
 public enum GeneratedCStatus: Sendable, Equatable, CustomStringConvertible {
     /// Not in use: turned off, no compiler, or nothing in the graph that C would speed up.
     case off(String)
-    /// Waiting until the function is hot (called again with over a million elements of elementwise work).
+    /// Waiting until the function is hot (over a million elements of elementwise work, counting only
+    /// loops of at least 2,048 elements).
     case waiting
     case compiling
     /// The kernels are swapped in: `kernels` elementwise loops run as generated C.
@@ -49,6 +50,10 @@ final class GeneratedKernels: @unchecked Sendable {
     private static let queue = DispatchQueue(label: "theano.generated-c", qos: .utility)
     /// Elementwise work (elements over all calls) after which a function is worth compiling.
     static let hotElements = 1 << 20
+
+    /// The work a loop of `count` elements counts towards `hotElements`: loops shorter than one block
+    /// count nothing, because their time goes to per-call bookkeeping that C would not remove.
+    @inline(__always) static func work(_ count: Int) -> Int { count >= ElemwiseLoop.blockSize ? count : 0 }
 
     /// The generated kernels for a program's loops, or why there are none.
     static func prepare(_ loops: [ElemwiseLoop], mode: Mode.GeneratedC) -> Result<GeneratedKernels, GeneratedCUnavailable> {

@@ -26,7 +26,8 @@ final class VMProgram: Program, @unchecked Sendable {
 
     /// The generated C kernels for the elementwise loops, or why there are none.
     let generated: Result<GeneratedKernels, GeneratedCUnavailable>
-    /// Elements the elementwise loops have produced so far, until the program is hot enough to compile.
+    /// Elements the elementwise loops have produced so far (in loops large enough for C to pay), until
+    /// the program is hot enough to compile.
     private var elementsRun = 0
 
     var generatedCStatus: GeneratedCStatus {
@@ -34,6 +35,16 @@ final class VMProgram: Program, @unchecked Sendable {
         case .success(let kernels): kernels.status
         case .failure(let why): .off(why.description)
         }
+    }
+
+    /// Compiles the generated kernels of this program and of every subgraph it runs (scan steps, ifelse
+    /// branches), waits for them, and returns this program's status.
+    func waitForGeneratedC() -> GeneratedCStatus {
+        for case .subgraph(let op) in kernels {
+            for graph in op.innerGraphs { _ = (graph.vmProgram as? VMProgram)?.waitForGeneratedC() }
+        }
+        if case .success(let kernels) = generated { return kernels.waitUntilDone() }
+        return generatedCStatus
     }
 
     init(_ schedule: Schedule, inplace: [ObjectIdentifier: Int] = [:], generatedC: Mode.GeneratedC = .off) {
@@ -85,10 +96,10 @@ final class VMProgram: Program, @unchecked Sendable {
                     if ownsBuffers { swap(&reuse, &buffers[k]) }
                     let out = try loop.run(step.inputSlots.map { slots[$0]! }, reuse: &reuse, destroying: destroys[k])
                     slots[step.outputSlots[0]] = out
-                    if ownsBuffers { buffers[k] = reuse; elementsRun &+= out.count }
+                    if ownsBuffers { buffers[k] = reuse; elementsRun &+= GeneratedKernels.work(out.count) }
                 case .fusedSum(let loop, let resultSlot, let dtype):
                     let arguments = step.inputSlots.map { slots[$0]! }
-                    if ownsBuffers { elementsRun &+= arguments.map(\.count).max() ?? 0 }
+                    if ownsBuffers { elementsRun &+= GeneratedKernels.work(arguments.map(\.count).max() ?? 0) }
                     let total = try loop.sum(arguments)
                     slots[resultSlot] = NDArray(scalar: total).astype(dtype)
                 case .skip:

@@ -4,6 +4,7 @@
 public struct IfElse: SubgraphOp {
     let thenBox: InnerGraphBox
     let elseBox: InnerGraphBox
+    var innerGraphs: [InnerGraph] { [thenBox.graph, elseBox.graph] }
     /// For each op input after the condition, its position among each branch's free variables (or nil).
     let thenPositions: [Int?]
     let elsePositions: [Int?]

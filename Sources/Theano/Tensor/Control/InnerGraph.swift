@@ -30,6 +30,8 @@ struct InnerGraph: @unchecked Sendable {
 /// `perform` keeps them on the reference executor, so reference mode stays the baseline all the way down.
 protocol SubgraphOp: Op {
     func perform(_ inputs: [NDArray], onVM: Bool) throws -> [NDArray]
+    /// The subgraphs it runs, so a function can wait for their generated kernels too.
+    var innerGraphs: [InnerGraph] { get }
 }
 
 extension SubgraphOp {

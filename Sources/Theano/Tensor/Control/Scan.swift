@@ -32,6 +32,7 @@ public struct Scan: SubgraphOp {
     var lastStepOnly: Set<Int> = []
 
     var inner: InnerGraph { box.graph }
+    var innerGraphs: [InnerGraph] { [box.graph] }
     var recurrentIndices: [Int] { outputTaps.indices.filter { !outputTaps[$0].isEmpty } }
 
     public var description: String { "Scan{\(outputTaps.count) outputs\(goBackwards ? ", backwards" : "")}" }

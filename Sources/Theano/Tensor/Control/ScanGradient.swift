@@ -27,6 +27,7 @@ enum ScanGradient {
 public struct ScanGrad: SubgraphOp {
     let forward: Scan
     let box: InnerGraphBox
+    var innerGraphs: [InnerGraph] { [box.graph] }
     public var description: String { "ScanGrad" }
 
     public static func == (a: ScanGrad, b: ScanGrad) -> Bool { a.box == b.box }
