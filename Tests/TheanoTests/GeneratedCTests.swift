@@ -74,6 +74,14 @@ import Testing
         #expect(close(try f(inputs.0, inputs.1).doubles, before.doubles, tolerance: 1e-13))
     }
 
+    /// Regression: sigmoid's C had exp in both arms of a branch, which kept GCC from vectorizing the
+    /// loop, and W5 ran at half the VM's speed. It computes exp once and branches on values only.
+    @Test func sigmoidInCComputesExpOnceAndBranchesOnValues() throws {
+        let c = try #require(CKernelSource.expression(.sigmoid, ["r0"], "double"))
+        #expect(c.components(separatedBy: "exp(").count == 2, "\(c)")
+        #expect(c.contains("(r0 >= 0 ? (double)1 : e) / (1 + e)"), "\(c)")
+    }
+
     /// A kernel library that does not load, or that is another key's, is deleted and compiled again.
     @Test(.enabled(if: compilerPresent), arguments: ["garbage", "truncated", "another kernel"])
     func aDamagedCacheEntryIsRebuilt(_ damage: String) throws {
