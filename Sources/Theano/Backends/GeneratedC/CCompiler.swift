@@ -1,3 +1,4 @@
+import CTheanoKernels
 import Foundation
 import Synchronization
 
@@ -15,7 +16,10 @@ struct CCompiler: Sendable {
         let requested = config.cxx ?? env["THEANO_CC"]
         if let requested, requested.isEmpty { return .failure(.init("generated C disabled by configuration (cxx=\"\")")) }
         let names = requested.map { [$0] } ?? ["cc", "gcc", "clang"]
-        guard let path = names.lazy.compactMap(ExecutableSearch.find).first else {
+        let locate = { (name: String) in
+            name.contains("/") ? (FileManager.default.isExecutableFile(atPath: name) ? name : nil) : ExecutableSearch.find(name)
+        }
+        guard let path = names.lazy.compactMap(locate).first else {
             return .failure(.init("no C compiler (\(names.joined(separator: ", "))) on PATH"))
         }
         return found.withLock { known in
@@ -38,7 +42,7 @@ struct CCompiler: Sendable {
         // Exact IEEE semantics: no fast-math, and no fused multiply-adds, so results keep the VM's bits. Without errno, GCC vectorizes libm calls through the
         // source's `simd` declarations; clang needs to be told that libmvec exists.
         var flags = (optimization ?? "-O3 -march=native").split(separator: " ").map(String.init) + ["-fno-math-errno", "-ffp-contract=off"]
-        if isClang { flags += ["-fveclib=libmvec"] }
+        if isClang && theano_vmath_available() != 0 { flags += ["-fveclib=libmvec"] }
         flags += ["-fPIC", "-shared"]
         return .success(CCompiler(path: path, identity: String(first), flags: flags))
     }
