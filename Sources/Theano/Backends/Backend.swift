@@ -33,6 +33,8 @@ struct Schedule {
     let constants: [(slot: Int, value: NDArray)]
     /// For each slot, the index of the last step that reads it (or `steps.count` for graph outputs).
     let lastUse: [Int]
+    /// The most inputs any step reads.
+    let maxArity: Int
 
     init(_ graph: FunctionGraph) {
         var slotOf: [TensorVariable: Int] = [:]
@@ -60,6 +62,7 @@ struct Schedule {
         self.outputSlots = outputSlots
         self.constants = constants
         self.lastUse = lastUse
+        maxArity = steps.map(\.inputSlots.count).max() ?? 0
     }
 }
 

@@ -47,7 +47,9 @@ public struct NDArray: @unchecked Sendable {
 
     /// A 0-d array holding one value.
     public init<T: TensorElement>(scalar value: T) {
-        self.init([value], shape: [])
+        // Directly, without a one-element array: scalars are converted on every call of a function.
+        self.init(storage: Storage(byteCount: T.dtype.itemSize), dtype: T.dtype, shape: [], strides: [], offset: 0)
+        storage.pointer.bindMemory(to: T.self, capacity: 1).initialize(to: value)
     }
 
     /// A zero-filled array of `T`.

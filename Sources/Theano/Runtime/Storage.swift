@@ -1,4 +1,6 @@
-/// A 64-byte aligned block of raw memory shared by an ``NDArray`` and its views.
+/// A block of raw memory shared by an ``NDArray`` and its views: 64-byte aligned (a cache line) when it
+/// is large enough for that to matter, plain `malloc` alignment for the small ones, which are mostly
+/// scalars converted on every call and for which an aligned allocation costs several times as much.
 ///
 /// A final class so that `isKnownUniquelyReferenced` can decide when a write must copy.
 final class Storage: @unchecked Sendable {
@@ -7,7 +9,7 @@ final class Storage: @unchecked Sendable {
 
     init(byteCount: Int) {
         self.byteCount = byteCount
-        pointer = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
+        pointer = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: byteCount > 256 ? 64 : 16)
     }
 
     /// Zero-filled storage.

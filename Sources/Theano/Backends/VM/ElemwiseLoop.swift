@@ -120,9 +120,10 @@ final class ElemwiseLoop: @unchecked Sendable {
         let block = Swift.min(ElemwiseLoop.blockSize, Swift.max(count, 1))
         let registers = inputCount + instructions.count
         // Scratch holds gathered inputs, broadcast scalars and intermediate results, one block each.
-        let scratch = UnsafeMutablePointer<W>.allocate(capacity: registers * block)
-        defer { scratch.deallocate() }
-        run(W.self, sources, destination, first: first, count: count, block: block, scratch: scratch)
+        // On the stack when small (the common case for tiny arrays), else on the heap.
+        withUnsafeTemporaryAllocation(of: W.self, capacity: registers * block) { scratch in
+            run(W.self, sources, destination, first: first, count: count, block: block, scratch: scratch.baseAddress!)
+        }
     }
 
     private func run<W: FloatTensorElement>(_: W.Type, _ sources: [InputSource], _ destination: UnsafeMutableRawPointer,

@@ -73,6 +73,11 @@ final class VMProgram: Program, @unchecked Sendable {
     /// so it holds no value that would make a kept buffer look shared).
     private var keptSlots: [NDArray?] = []
 
+    @inline(__always)
+    private func gather(_ step: Schedule.Step, _ slots: [NDArray?], into arguments: inout [NDArray]) {
+        for slot in step.inputSlots { arguments.append(slots[slot]!) }
+    }
+
     func run(_ inputs: [NDArray]) throws -> [NDArray] {
         // One caller at a time may use the kept buffers; a concurrent caller allocates its own.
         let ownsBuffers = lock.tryLock()
@@ -86,6 +91,9 @@ final class VMProgram: Program, @unchecked Sendable {
                 swap(&slots, &keptSlots)
             }
         }
+        // One argument list for every step, so steps do not allocate their own.
+        var arguments: [NDArray] = []
+        arguments.reserveCapacity(schedule.maxArity)
         for (slot, value) in zip(schedule.inputSlots, inputs) { slots[slot] = value }
         for (slot, value) in schedule.constants { slots[slot] = value }
         for (k, step) in schedule.steps.enumerated() {
@@ -94,24 +102,26 @@ final class VMProgram: Program, @unchecked Sendable {
                 case .elemwise(let loop):
                     var reuse: NDArray? = nil
                     if ownsBuffers { swap(&reuse, &buffers[k]) }
-                    let out = try loop.run(step.inputSlots.map { slots[$0]! }, reuse: &reuse, destroying: destroys[k])
+                    gather(step, slots, into: &arguments)
+                    let out = try loop.run(arguments, reuse: &reuse, destroying: destroys[k])
                     slots[step.outputSlots[0]] = out
                     if ownsBuffers { buffers[k] = reuse; elementsRun &+= GeneratedKernels.work(out.count) }
                 case .fusedSum(let loop, let resultSlot, let dtype):
-                    let arguments = step.inputSlots.map { slots[$0]! }
+                    gather(step, slots, into: &arguments)
                     if ownsBuffers { elementsRun &+= GeneratedKernels.work(arguments.map(\.count).max() ?? 0) }
                     let total = try loop.sum(arguments)
                     slots[resultSlot] = NDArray(scalar: total).astype(dtype)
                 case .skip:
                     break
                 case .perform, .subgraph:
-                    let arguments = step.inputSlots.map { slots[$0]! }
+                    gather(step, slots, into: &arguments)
                     let outs = if case .subgraph(let op) = kernels[k] { try op.perform(arguments, onVM: true) } else { try step.node.op.perform(arguments) }
                     for (slot, value) in zip(step.outputSlots, outs) { slots[slot] = value }
                 }
             } catch {
                 throw NodeFailure.error(step.node, error, step.inputSlots.map { slots[$0] })
             }
+            arguments.removeAll(keepingCapacity: true)
             for slot in deadAfter[k] { slots[slot] = nil }
         }
         if ownsBuffers && elementsRun >= GeneratedKernels.hotElements, case .success(let kernels) = generated {
