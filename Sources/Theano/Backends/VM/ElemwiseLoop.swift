@@ -104,9 +104,12 @@ final class ElemwiseLoop: @unchecked Sendable {
         }
         let sources = inputs.map { InputSource($0, outputShape: shape, outputCount: count, computeType: computeType) }
         // Large arrays split into one contiguous range per core.
-        let parts = count >= 1 << 17 ? ProcessorCount.value : 1
-        let job = ElemwiseJob(loop: self, sources: sources, output: out, count: count, parts: parts)
-        if parts == 1 { job.run(0) } else { DispatchQueue.concurrentPerform(iterations: parts) { job.run($0) } }
+        if count >= 1 << 17 {
+            let job = ElemwiseJob(loop: self, sources: sources, output: out, count: count, parts: ProcessorCount.value)
+            DispatchQueue.concurrentPerform(iterations: job.parts) { job.run($0) }
+        } else if count > 0 {
+            execute(sources, into: out.storage.pointer + out.offset * dtype.itemSize, range: 0..<count)
+        }
         // A buffer taken over from an input stays with the node that made it; keeping it here too
         // would make that node's buffer look shared next call, and it would allocate afresh.
         reuse = overwritesInput ? nil : out
