@@ -45,6 +45,8 @@ public struct NDArray: @unchecked Sendable {
         values.withUnsafeBufferPointer { p.update(from: $0.baseAddress!, count: values.count) }
     }
 
+    private static let unitStride = [1]
+
     /// A 0-d array holding one value.
     public init<T: TensorElement>(scalar value: T) {
         // Directly, without a one-element array: scalars are converted on every call of a function.
@@ -63,6 +65,8 @@ public struct NDArray: @unchecked Sendable {
     }
 
     static func contiguousStrides(_ shape: [Int]) -> [Int] {
+        // Scalars and vectors share one strides array: most small arrays a call creates are these.
+        if shape.count <= 1 { return shape.isEmpty ? [] : unitStride }
         var strides = [Int](repeating: 0, count: shape.count)
         var step = 1
         for axis in stride(from: shape.count - 1, through: 0, by: -1) {
@@ -260,6 +264,8 @@ extension NDArray {
     /// Dropped source axes must have size 1. The result is a view.
     func dimshuffled(_ pattern: [Int?]) -> NDArray {
         var newShape: [Int] = [], newStrides: [Int] = []
+        newShape.reserveCapacity(pattern.count)
+        newStrides.reserveCapacity(pattern.count)
         for p in pattern {
             if let axis = p { newShape.append(shape[axis]); newStrides.append(strides[axis]) } else { newShape.append(1); newStrides.append(0) }
         }

@@ -82,7 +82,24 @@ final class ElemwiseLoop: @unchecked Sendable {
     func outputShape(_ inputs: [NDArray]) throws -> [Int] {
         let first = inputs[0].shape
         if inputs.allSatisfy({ $0.shape == first }) { return first }
-        return try Elemwise.broadcastShape(inputs.map(\.shape), op.inputBroadcastable)
+        // `Elemwise.broadcastShape`'s rule without its intermediate arrays; it still reports a mismatch.
+        let ndim = first.count
+        guard ndim <= 64 else { return try Elemwise.broadcastShape(inputs.map(\.shape), op.inputBroadcastable) }
+        var out = [Int](repeating: 1, count: ndim)
+        var fixed: UInt64 = 0
+        for (i, x) in inputs.enumerated() {
+            for d in 0..<ndim {
+                let size = x.shape[d]
+                if size == 1 && (op.inputBroadcastable?[i][d] ?? true) { continue }
+                if fixed & (1 << d) == 0 {
+                    out[d] = size
+                    fixed |= 1 << d
+                } else if out[d] != size {
+                    return try Elemwise.broadcastShape(inputs.map(\.shape), op.inputBroadcastable)
+                }
+            }
+        }
+        return out
     }
 
     func run(_ inputs: [NDArray], reuse: inout NDArray?, destroying: Int? = nil) throws -> NDArray {

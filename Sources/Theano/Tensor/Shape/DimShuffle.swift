@@ -5,18 +5,19 @@ public struct DimShuffle: Op {
     public let pattern: [Int?]
     public let inputBroadcastable: [Bool]
 
+    /// Input dimensions the pattern leaves out (each must have size 1); kept, since `perform` checks them every call.
+    let droppedAxes: [Int]
+
     public init(inputBroadcastable: [Bool], pattern: [Int?]) {
         self.inputBroadcastable = inputBroadcastable
         self.pattern = pattern
+        droppedAxes = (0..<inputBroadcastable.count).filter { !pattern.contains($0) }
     }
 
     public var description: String {
         "DimShuffle{" + pattern.map { $0.map(String.init) ?? "x" }.joined(separator: ",") + "}"
     }
 
-    var droppedAxes: [Int] {
-        (0..<inputBroadcastable.count).filter { !pattern.contains($0) }
-    }
 
     /// Whether the pattern only reverses or permutes without inserting or dropping.
     var isTranspose: Bool { pattern.count == inputBroadcastable.count && !pattern.contains(nil) && pattern.compactMap { $0 } != Array(0..<pattern.count) }
