@@ -133,6 +133,9 @@ run("W5") {
     let z = 1 / (1 + Foundation.exp(-data.doubles[123]))
     try check(near(out[1].doubles[123], z * (1 - z), 1e-12), "gradient")
     emit("W5", "ms_per_call", try median(repeats: 5) { _ = try f(data) } * 1e3)
+    let vmOnly = try function([x], [s, try grad(s, wrt: x)], mode: Mode.fastRun.generatedC(.off))
+    try check(near(try vmOnly(data)[0].item(), expected, 1e-9), "sum of sigmoid on the VM alone")
+    emit("W5", "ms_per_call_vm_only", try median(repeats: 5) { _ = try vmOnly(data) } * 1e3)
 }
 
 run("W6") {
