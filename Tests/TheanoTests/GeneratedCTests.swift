@@ -110,6 +110,18 @@ import Testing
         #expect(cache.entries.count == 1)
     }
 
+    /// A compile that fails throws with the compiler's own message and leaves nothing in the cache.
+    @Test(.enabled(if: compilerPresent))
+    func aFailedCompileThrowsAndLeavesNothingBehind() throws {
+        let compiler = try CCompiler.find().get()
+        let cache = KernelCache(directory: Self.temporaryDirectory("failed"))
+        defer { try? FileManager.default.removeItem(atPath: cache.directory) }
+        let error = try #require(throws: TheanoError.self) { try cache.library(for: "this is not C;\n", compiler: compiler) }
+        #expect(error.kind == .compilationFailed)
+        #expect(error.message.contains("error"), "\(error.message)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.directory).isEmpty)
+    }
+
     @Test(.enabled(if: compilerPresent))
     func theCacheListsAndClearsItsEntries() throws {
         let compiler = try CCompiler.find().get()

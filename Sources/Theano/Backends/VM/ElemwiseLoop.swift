@@ -194,8 +194,14 @@ final class ElemwiseLoop: @unchecked Sendable {
     private func runGenerated<W: FloatTensorElement>(_ kernel: UnsafeMutableRawPointer, _: W.Type, _ sources: [InputSource],
                                                      _ destination: UnsafeMutableRawPointer, first: Int, count: Int, block: Int,
                                                      scratch: UnsafeMutablePointer<W>) {
-        let blocks = UnsafeMutablePointer<UnsafeRawPointer?>.allocate(capacity: inputCount)
-        defer { blocks.deallocate() }
+        withUnsafeTemporaryAllocation(of: UnsafeRawPointer?.self, capacity: inputCount) { buffer in
+            runGenerated(kernel, W.self, sources, destination, first: first, count: count, block: block, scratch: scratch, blocks: buffer.baseAddress!)
+        }
+    }
+
+    private func runGenerated<W: FloatTensorElement>(_ kernel: UnsafeMutableRawPointer, _: W.Type, _ sources: [InputSource],
+                                                     _ destination: UnsafeMutableRawPointer, first: Int, count: Int, block: Int,
+                                                     scratch: UnsafeMutablePointer<W>, blocks: UnsafeMutablePointer<UnsafeRawPointer?>) {
         let itemSize = dtype.itemSize
         var start = 0
         while start < count {
