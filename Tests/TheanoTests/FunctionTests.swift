@@ -2,6 +2,31 @@ import Testing
 @testable import Theano
 
 @Suite struct FunctionCallTests {
+    /// A Swift scalar argument is stored into last call's array when nothing else holds it; a result,
+    /// a view or a shared variable that holds it makes the next call use a fresh one.
+    @Test func scalarArgumentsNeverOverwriteWhatACallerKept() throws {
+        let x = dscalar("x"), s = shared(0.0, name: "s")
+        let identity = try function([x], x)
+        let first = try identity(1.0)
+        let second = try identity(2.0)
+        #expect(first.item() == 1.0 && second.item() == 2.0)
+        let remember = try function([x], x + 1, updates: [(s, x)])
+        try remember(3.0)
+        let kept = s.getValue()
+        try remember(4.0)
+        #expect(kept.item() == 3.0 && s.getValue().item() == 4.0)
+        // Other Swift types in the same slot convert as before.
+        #expect(try identity(5).item() == 5.0)
+        #expect(try identity(Float(0.5)).item() == 0.5)
+        #expect(try identity(6.0).item() == 6.0)
+        let f32 = fscalar("f")
+        let half = try function([f32], f32 * 0.5)
+        #expect(try half(Float(3)).item(as: Float.self) == 1.5)
+        #expect(try half(2.0).item(as: Float.self) == 1.0)
+        #expect(throws: TheanoError.self) { try half(0.1) }
+        #expect(try half(Float(5)).item(as: Float.self) == 2.5)
+    }
+
     @Test func singleOutputReturnsAnArrayAndListsReturnLists() throws {
         let a = dmatrix("a"), b = dmatrix("b")
         let diff = a - b

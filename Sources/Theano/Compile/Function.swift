@@ -23,10 +23,22 @@ public final class Function<Output>: @unchecked Sendable {
     public let userOutputs: [TensorVariable]
     public let updates: [(SharedVariable, TensorVariable)]
 
+    /// For each input, the 0-d array a Swift scalar argument was stored in, reused while nothing else
+    /// holds it (guarded by `bindingLock`).
+    private let boundScalars: UnsafeMutablePointer<NDArray?>
+    private let bindingLock = NSLockish()
+
+    deinit {
+        boundScalars.deinitialize(count: inputs.count)
+        boundScalars.deallocate()
+    }
+
     init(inputs: [In], graph: FunctionGraph, mode: Mode, report: RewriteReport, program: any Program,
          sharedReads: [SharedVariable], updates: [(SharedVariable, TensorVariable)], userOutputs: [TensorVariable],
          allowInputDowncast: Bool, name: String?, wrap: @escaping @Sendable ([NDArray]) -> Output) {
         self.inputs = inputs
+        boundScalars = .allocate(capacity: inputs.count)
+        boundScalars.initialize(repeating: nil, count: inputs.count)
         self.graph = graph
         self.mode = mode
         self.rewriteReport = report
@@ -55,7 +67,17 @@ public final class Function<Output>: @unchecked Sendable {
         }
         var values: [NDArray] = []
         values.reserveCapacity(inputs.count + sharedReads.count)
+        // One caller at a time reuses the arrays that Swift scalar arguments were stored in last call.
+        let ownsBindings = bindingLock.tryLock()
+        defer { if ownsBindings { bindingLock.unlock() } }
         for (i, spec) in inputs.enumerated() {
+            if ownsBindings && i < arguments.count, var kept = boundScalars[i].take() {
+                if arguments[i].overwriteScalar(&kept) {
+                    values.append(kept)
+                    boundScalars[i] = kept
+                    continue
+                }
+            }
             let array: NDArray, byValue: Bool
             if i < arguments.count {
                 array = try arguments[i].makeNDArray()
@@ -66,9 +88,11 @@ public final class Function<Output>: @unchecked Sendable {
             } else {
                 throw TheanoError(.missingInput, "\(label): missing argument \(i) (\(spec.name ?? "unnamed") \(spec.variable.type)), which has no default value")
             }
-            values.append(try spec.variable.type.filter(array, byValue: byValue, allowDowncast: allowInputDowncast) {
+            let value = try spec.variable.type.filter(array, byValue: byValue, allowDowncast: allowInputDowncast) {
                 "\(label): argument \(i) (\(spec.name ?? "unnamed"))"
-            })
+            }
+            if ownsBindings && byValue && value.ndim == 0 { boundScalars[i] = value }
+            values.append(value)
         }
         return try runWith(values)
     }

@@ -40,7 +40,9 @@ public struct Mode: Sendable, Hashable, CustomStringConvertible {
     public var excluding: Set<String>
     /// Record which rewrites fired, how often and how long each took (see `Function.rewriteReport`).
     public var recordRewrites: Bool
-    /// Generated C for the VM; nil follows `config.cxxCompile`.
+    /// Generated C for the VM; nil follows `config.cxxCompile`. Scan steps and ifelse branches are
+    /// linked when the graph is built, before any mode is known, so they follow `config` (and
+    /// `THEANO_FLAGS=cxx=` turns generated C off everywhere).
     public var generatedC: GeneratedC?
 
     public init(name: String, optimizer: Optimizer, backend: Backend = .vm, check: Check = .none,

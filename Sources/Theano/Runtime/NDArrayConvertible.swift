@@ -7,10 +7,14 @@ public protocol NDArrayConvertible {
     /// Swift literals and arrays convert into any dtype that holds their values exactly;
     /// an NDArray converts only by a safe upcast of its dtype, as in Theano.
     var convertsByValue: Bool { get }
+    /// Stores the value into `array` when that is a 0-d array of the value's own dtype that nothing
+    /// else holds, so a function called again with a Swift scalar need not allocate; false otherwise.
+    func overwriteScalar(_ array: inout NDArray) -> Bool
 }
 
 extension NDArrayConvertible {
     public var convertsByValue: Bool { true }
+    public func overwriteScalar(_ array: inout NDArray) -> Bool { false }
 }
 
 extension NDArray: NDArrayConvertible {
@@ -20,6 +24,12 @@ extension NDArray: NDArrayConvertible {
 
 extension NDArrayConvertible where Self: TensorElement {
     public func makeNDArray() throws -> NDArray { NDArray(scalar: self) }
+
+    public func overwriteScalar(_ array: inout NDArray) -> Bool {
+        guard array.ndim == 0, array.dtype == Self.dtype, isKnownUniquelyReferenced(&array.storage) else { return false }
+        (array.storage.pointer + array.offset * Self.dtype.itemSize).assumingMemoryBound(to: Self.self).pointee = self
+        return true
+    }
 }
 
 extension Bool: NDArrayConvertible {}
