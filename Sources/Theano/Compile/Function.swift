@@ -70,7 +70,7 @@ public final class Function<Output>: @unchecked Sendable {
         // One caller at a time reuses the arrays that Swift scalar arguments were stored in last call.
         let ownsBindings = bindingLock.tryLock()
         defer { if ownsBindings { bindingLock.unlock() } }
-        for (i, spec) in inputs.enumerated() {
+        for i in 0..<inputs.count {
             if ownsBindings && i < arguments.count, var kept = boundScalars[i].take() {
                 if arguments[i].overwriteScalar(&kept) {
                     values.append(kept)
@@ -78,6 +78,8 @@ public final class Function<Output>: @unchecked Sendable {
                     continue
                 }
             }
+            // Bound only here: copying an `In` retains each of its fields.
+            let spec = inputs[i]
             let array: NDArray, byValue: Bool
             if i < arguments.count {
                 array = try arguments[i].makeNDArray()
