@@ -52,6 +52,28 @@ import Testing
         }
     }
 
+    /// Matrix·vector and vector·matrix go straight to GEMV (or to the CBLAS when one is loaded);
+    /// strided views and sizes on both sides of the parallel split must match the plain loop.
+    @Test(arguments: [DType.float32, .float64])
+    func matrixVectorProductsMatchTheLoop(_ dtype: DType) throws {
+        var generator = SplitMix64(seed: 8)
+        func random(_ shape: [Int]) -> NDArray {
+            NDArray((0..<shape.reduce(1, *)).map { _ in generator.nextUnit() - 0.5 }, shape: shape).astype(dtype)
+        }
+        for (m, k) in [(1, 1), (3, 5), (64, 64), (17, 300), (400, 784)] {
+            let matrices = [("row-major", random([m, k])), ("transposed", random([k, m]).T), ("every other row", random([2 * m, k]).sliced([(0, m, 2), (0, k, 1)]))]
+            let x = random([2 * k]).sliced([(0, k, 2)]), y = random([m])
+            for (layout, a) in matrices {
+                let column = try Dot().perform([a, x])[0]
+                let expectedColumn = referenceMatrixMultiply(a.contiguous(), x.contiguous().reshaped([k, 1]))
+                #expect(column.shape == [m] && close(column.doubles, expectedColumn.doubles, tolerance: dtype == .float32 ? 1e-4 : 1e-12), "\(m)×\(k) \(layout) · x")
+                let row = try Dot().perform([y, a])[0]
+                let expectedRow = referenceMatrixMultiply(y.reshaped([1, m]), a.contiguous())
+                #expect(row.shape == [k] && close(row.doubles, expectedRow.doubles, tolerance: dtype == .float32 ? 1e-4 : 1e-12), "y · \(m)×\(k) \(layout)")
+            }
+        }
+    }
+
     @Test func misalignedShapesNameBothShapes() throws {
         let a = dmatrix("a"), b = dmatrix("b")
         let error = try #require(throws: TheanoError.self) { try evaluate([a, b], dot(a, b), [[[1.0, 2.0]], [[1.0, 2.0]]]) }

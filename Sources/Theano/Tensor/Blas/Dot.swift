@@ -21,6 +21,7 @@ public struct Dot: Op {
         guard k == kb else {
             throw OpFailure(.shapeMismatch, input: 1, "shapes \(a.shape) and \(b.shape) are not aligned: dimension \(a.ndim - 1) of the first (\(k)) differs from dimension \(max(b.ndim - 2, 0)) of the second (\(kb))")
         }
+        if a.ndim + b.ndim == 3, let product = matrixVectorProduct(a, b) { return [product] }
         // Flatten to one matrix product: a as (m, k), b as (k, n) with its other axes folded into n.
         let m = a.count / max(k, 1)
         // Vectors and matrices enter as views (a transpose stays a transpose); higher ranks are folded.

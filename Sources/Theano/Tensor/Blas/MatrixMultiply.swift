@@ -20,6 +20,26 @@ func matrixMultiply(_ a: NDArray, _ b: NDArray) -> NDArray {
     return withExtendedLifetime((a, b)) { out }
 }
 
+/// A matrix times a vector, or a vector times a matrix, straight into a new vector: the GEMV path of
+/// `matrixMultiply` without the intermediate views and reshape, which cost more than the product for
+/// the small vectors of recurrent steps. Nil when a CBLAS is loaded or the dtypes need the general path.
+func matrixVectorProduct(_ a: NDArray, _ b: NDArray) -> NDArray? {
+    guard CBLAS.loaded.library == nil, a.dtype == b.dtype, a.dtype == .float32 || a.dtype == .float64 else { return nil }
+    let vectorFirst = a.ndim == 1
+    let (matrix, vector) = vectorFirst ? (b, a) : (a, b)
+    let (rows, columns) = (matrix.shape[0], matrix.shape[1])
+    let (m, k, n) = vectorFirst ? (1, rows, columns) : (rows, columns, 1)
+    guard k > 0, m > 0, n > 0 else { return nil }
+    let out = NDArray(uninitialized: [vectorFirst ? n : m], dtype: a.dtype)
+    let x = MatrixOperand(base: vector.baseAddress, rowStride: vectorFirst ? 0 : vector.strides[0],
+                          columnStride: vectorFirst ? vector.strides[0] : 0, itemSize: a.dtype.itemSize)
+    let job = MatMulJob(a: vectorFirst ? x : MatrixOperand(matrix), b: vectorFirst ? MatrixOperand(matrix) : x,
+                        c: out.baseAddress, m: m, n: n, k: k, isFloat32: a.dtype == .float32)
+    let parts = m * n * k >= 1 << 17 && Swift.max(m, n) >= 16 ? ProcessorCount.value : 1
+    if parts == 1 { job.run(part: 0, of: 1) } else { DispatchQueue.concurrentPerform(iterations: parts) { job.run(part: $0, of: parts) } }
+    return withExtendedLifetime((a, b)) { out }
+}
+
 /// A matrix as its first element's address and element strides.
 struct MatrixOperand: @unchecked Sendable {
     let base: UnsafeMutableRawPointer
@@ -27,7 +47,7 @@ struct MatrixOperand: @unchecked Sendable {
     init(_ x: NDArray) { base = x.baseAddress; rowStride = x.strides[0]; columnStride = x.strides[1]; itemSize = x.dtype.itemSize }
     func at(_ row: Int, _ column: Int) -> UnsafeMutableRawPointer { base + (row * rowStride + column * columnStride) * itemSize }
     var transposed: MatrixOperand { MatrixOperand(base: base, rowStride: columnStride, columnStride: rowStride, itemSize: itemSize) }
-    private init(base: UnsafeMutableRawPointer, rowStride: Int, columnStride: Int, itemSize: Int) {
+    init(base: UnsafeMutableRawPointer, rowStride: Int, columnStride: Int, itemSize: Int) {
         (self.base, self.rowStride, self.columnStride, self.itemSize) = (base, rowStride, columnStride, itemSize)
     }
 }
