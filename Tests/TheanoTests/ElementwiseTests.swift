@@ -50,6 +50,18 @@ func close(_ a: [Double], _ b: [Double], tolerance: Double = 1e-12) -> Bool {
         #expect(out.dtype == .float64)
     }
 
+    /// Regression: `**` followed swift-numerics' `pow`, which is NaN for every negative base with a
+    /// non-integral exponent, infinities included; numpy and Theano's C code use C's `pow`.
+    @Test func powerFollowsCAndNumpyOnNegativeBases() throws {
+        let x = dvector("x"), y = dvector("y")
+        let bases: [Double] = [-1, -.infinity, -.infinity, -2, -8, -700]
+        let exponents: [Double] = [.infinity, 0.5, -.infinity, 3, 1.0 / 3, -.infinity]
+        for mode in [Mode.reference, .fastRun] {
+            let out = try function([x, y], x ** y, mode: mode)(NDArray(bases, shape: [6]), NDArray(exponents, shape: [6])).doubles
+            #expect(out[0] == 1 && out[1] == .infinity && out[2] == 0 && out[3] == -8 && out[4].isNaN && out[5] == 0, "\(mode): \(out)")
+        }
+    }
+
     @Test func roundingTiesAndModes() throws {
         let x = dvector("x")
         #expect(try evaluate([x], round(x), [[0.5, 1.5, 2.5, -0.5]]).doubles == [0, 2, 2, -0])

@@ -74,6 +74,31 @@ import Testing
         #expect(close(try f(inputs.0, inputs.1).doubles, before.doubles, tolerance: 1e-13))
     }
 
+    /// No fast-math: NaN, ±Inf and ±0 come out of every generated op as they come out of the reference.
+    @Test(arguments: [DType.float32, .float64])
+    func specialValuesKeepTheirMeaningInGeneratedC(_ dtype: DType) throws {
+        let x = tensor(dtype: dtype, broadcastable: [false], name: "x"), y = tensor(dtype: dtype, broadcastable: [false], name: "y")
+        let unary: [TensorVariable] = [-x, abs(x), exp(x), log(x), log1p(x), expm1(x), sqrt(x), sqr(x), sin(x), cos(x), tan(x),
+                                       tanh(x), sigmoid(x), softplus(x), floor(x), ceil(x), sgn(x), reciprocal(x)]
+        let binary: [TensorVariable] = [x + y, x - y, x * y, x / y, x ** y, maximum(x, y), minimum(x, y)]
+        let specials: [Double] = [.nan, .infinity, -.infinity, 0, -0.0, 1, -1, 0.5, 700, -700, 1e-30]
+        // Every pair of special values, as two long vectors.
+        let a = NDArray(specials.flatMap { v in specials.map { _ in v } }, shape: [specials.count * specials.count]).astype(dtype)
+        let b = NDArray(Array(repeating: specials, count: specials.count).flatMap { $0 }, shape: [specials.count * specials.count]).astype(dtype)
+        let outputs = unary + binary
+        let generated = try function([x, y], outputs, mode: Mode.fastRun.generatedC(.synchronous))
+        if Self.compilerPresent, case .ready = generated.generatedC {} else if Self.compilerPresent {
+            Issue.record("generated C not in use: \(generated.generatedC)")
+        }
+        let fast = try generated(a, b), slow = try function([x, y], outputs, mode: .reference)(a, b)
+        for (k, (f, r)) in zip(fast, slow).enumerated() {
+            let ok = zip(f.doubles, r.doubles).allSatisfy { p, q in
+                p == q || (p.isNaN && q.isNaN) || Swift.abs(p - q) <= (dtype == .float32 ? 1e-5 : 1e-13) * Swift.max(1, Swift.abs(q))
+            }
+            #expect(ok, "output \(k): \(pp(outputs[k])) \(dtype)")
+        }
+    }
+
     /// Regression: sigmoid's C had exp in both arms of a branch, which kept GCC from vectorizing the
     /// loop, and W5 ran at half the VM's speed. It computes exp once and branches on values only.
     @Test func sigmoidInCComputesExpOnceAndBranchesOnValues() throws {

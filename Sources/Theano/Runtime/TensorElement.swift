@@ -1,3 +1,4 @@
+import Foundation
 import ComplexModule
 import RealModule
 
@@ -75,7 +76,11 @@ extension Int16: IntegerTensorElement { public static var dtype: DType { .int16 
 extension Int32: IntegerTensorElement { public static var dtype: DType { .int32 } }
 extension Int64: IntegerTensorElement { public static var dtype: DType { .int64 } }
 
-public protocol FloatTensorElement: TensorElement, Real, BinaryFloatingPoint {}
+public protocol FloatTensorElement: TensorElement, Real, BinaryFloatingPoint {
+    /// C's `pow`, which numpy and Theano's C code use: unlike `Real.pow`, it is defined for negative
+    /// bases with integral or infinite exponents (`pow(-1, ∞) = 1`, `pow(-∞, 0.5) = ∞`).
+    static func cPow(_ base: Self, _ exponent: Self) -> Self
+}
 
 extension FloatTensorElement {
     public static var one: Self { 1 }
@@ -86,12 +91,14 @@ extension FloatTensorElement {
 }
 
 extension Float: FloatTensorElement {
+    public static func cPow(_ base: Float, _ exponent: Float) -> Float { Foundation.powf(base, exponent) }
     public static var dtype: DType { .float32 }
     public init(fromDouble value: Double) { self.init(value) }
     public var asDouble: Double { Double(self) }
 }
 
 extension Double: FloatTensorElement {
+    public static func cPow(_ base: Double, _ exponent: Double) -> Double { Foundation.pow(base, exponent) }
     public static var dtype: DType { .float64 }
     public init(fromDouble value: Double) { self = value }
     public var asDouble: Double { self }

@@ -43,11 +43,9 @@ enum ScalarKernels {
             let r = a.truncatingRemainder(dividingBy: b)
             return (r != 0 && (r < 0) != (b < 0)) ? r + b : r
         }
-        case .pow: return { x, y in
-            // Integral exponents are defined for negative bases too, as in C's pow and numpy.
-            if y == y.rounded(.towardZero) && Swift.abs(y) < T(1 << 30) { return T.pow(x, Int(y)) }
-            return T.pow(x, y)
-        }
+        // C's pow, as numpy and Theano's C code: negative bases with integral or infinite exponents
+        // are defined, and generated C kernels give the same bits.
+        case .pow: return { x, y in T.cPow(x, y) }
         case .maximum: return { a, b in a.isNaN || b.isNaN ? .nan : Swift.max(a, b) }
         case .minimum: return { a, b in a.isNaN || b.isNaN ? .nan : Swift.min(a, b) }
         case .second: return { _, b in b }
