@@ -154,6 +154,21 @@ final class Mutexed: @unchecked Sendable {
     }
 }
 
+/// Regression: sigmoid and softplus written over their input took the scalar libm loop; in place they
+/// now take the same vectorised path, so the bits match the out-of-place result.
+@Suite struct VMInPlaceActivationTests {
+    @Test(arguments: [ScalarOp.sigmoid, .softplus])
+    func inPlaceMatchesOutOfPlaceBitForBit(_ op: ScalarOp) {
+        let n = 1000
+        let input = UnsafeMutablePointer<Double>.allocate(capacity: n), output = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        defer { input.deallocate(); output.deallocate() }
+        for i in 0..<n { input[i] = Double(i) / 50 - 10 }
+        ElemwiseLoop.apply(op, input, input, output, n)
+        ElemwiseLoop.apply(op, input, input, input, n)
+        #expect((0..<n).allSatisfy { input[$0] == output[$0] })
+    }
+}
+
 /// Every elementwise op on the VM against the reference executor: float32 and float64, sizes around
 /// the loop's block and vector widths, and a strided view as input.
 @Suite struct VMPerOpConformanceTests {

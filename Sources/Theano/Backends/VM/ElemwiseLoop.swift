@@ -253,6 +253,15 @@ final class ElemwiseLoop: @unchecked Sendable {
     static func apply<T: FloatTensorElement>(_ op: ScalarOp, _ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>,
                                              _ o: UnsafeMutablePointer<T>, _ n: Int) {
         if let code = VectorMath.code(op), VectorMath.apply(code, a, o, n) { return }
+        if (op == .sigmoid || op == .softplus) && a == o && n > 0 {
+            // In place: the vector path below needs x after it has written the output, so it runs
+            // from a copy (regression: in-place nodes fell to the scalar loop, 6× slower).
+            withUnsafeTemporaryAllocation(of: T.self, capacity: n) { copy in
+                copy.baseAddress!.update(from: a, count: n)
+                apply(op, copy.baseAddress!, copy.baseAddress!, o, n)
+            }
+            return
+        }
         if op == .sigmoid, a != o {
             // exp(-|x|) never overflows, and vectorises: 1/(1+e) for x ≥ 0, e/(1+e) below.
             for i in 0..<n { o[i] = -Swift.abs(a[i]) }
