@@ -194,7 +194,7 @@ final class ElemwiseLoop: @unchecked Sendable {
     private func runGenerated<W: FloatTensorElement>(_ kernel: UnsafeMutableRawPointer, _: W.Type, _ sources: [InputSource],
                                                      _ destination: UnsafeMutableRawPointer, first: Int, count: Int, block: Int,
                                                      scratch: UnsafeMutablePointer<W>) {
-        withUnsafeTemporaryAllocation(of: UnsafeRawPointer?.self, capacity: inputCount) { buffer in
+        withUnsafeTemporaryAllocation(of: UnsafeRawPointer?.self, capacity: Swift.max(inputCount, 1)) { buffer in
             runGenerated(kernel, W.self, sources, destination, first: first, count: count, block: block, scratch: scratch, blocks: buffer.baseAddress!)
         }
     }
