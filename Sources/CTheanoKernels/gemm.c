@@ -139,46 +139,27 @@ void theano_##S##gemm(size_t m, size_t n, size_t k, const T *a, ptrdiff_t ars, p
     if (accumulate) { c##r##0 = ADD(c##r##0, LOAD(c + r * ldc)); c##r##1 = ADD(c##r##1, LOAD(c + r * ldc + W)); } \
     STORE(c + r * ldc, c##r##0); STORE(c + r * ldc + W, c##r##1);
 
+// The 6×(2W) micro-kernel: six rows of A broadcast against two vectors of B's packed row.
+#define KERNEL_AVX2(V, W, NR, LOAD, STORE, ADD, FMADD, BCAST, ZERO)                                         \
+    V c00 = ZERO(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;                                \
+    V c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;                                   \
+    for (size_t p = 0; p < kc; p++, a += MR, b += NR) {                                                    \
+        V b0 = LOAD(b), b1 = LOAD(b + W);                                                                  \
+        ROW_UPDATE(V, BCAST, FMADD, 0) ROW_UPDATE(V, BCAST, FMADD, 1) ROW_UPDATE(V, BCAST, FMADD, 2)       \
+        ROW_UPDATE(V, BCAST, FMADD, 3) ROW_UPDATE(V, BCAST, FMADD, 4) ROW_UPDATE(V, BCAST, FMADD, 5)       \
+    }                                                                                                      \
+    ROW_STORE(V, LOAD, STORE, ADD, W, 0) ROW_STORE(V, LOAD, STORE, ADD, W, 1)                              \
+    ROW_STORE(V, LOAD, STORE, ADD, W, 2) ROW_STORE(V, LOAD, STORE, ADD, W, 3)                              \
+    ROW_STORE(V, LOAD, STORE, ADD, W, 4) ROW_STORE(V, LOAD, STORE, ADD, W, 5)
+
 __attribute__((target("avx2,fma")))
 static void skernel_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc, int accumulate) {
-    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-    __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-    for (size_t p = 0; p < kc; p++, a += MR, b += NR_S) {
-        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-        ROW_UPDATE(__m256, _mm256_broadcast_ss, _mm256_fmadd_ps, 0)
-        ROW_UPDATE(__m256, _mm256_broadcast_ss, _mm256_fmadd_ps, 1)
-        ROW_UPDATE(__m256, _mm256_broadcast_ss, _mm256_fmadd_ps, 2)
-        ROW_UPDATE(__m256, _mm256_broadcast_ss, _mm256_fmadd_ps, 3)
-        ROW_UPDATE(__m256, _mm256_broadcast_ss, _mm256_fmadd_ps, 4)
-        ROW_UPDATE(__m256, _mm256_broadcast_ss, _mm256_fmadd_ps, 5)
-    }
-    ROW_STORE(__m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, 8, 0)
-    ROW_STORE(__m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, 8, 1)
-    ROW_STORE(__m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, 8, 2)
-    ROW_STORE(__m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, 8, 3)
-    ROW_STORE(__m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, 8, 4)
-    ROW_STORE(__m256, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, 8, 5)
+    KERNEL_AVX2(__m256, 8, NR_S, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, _mm256_fmadd_ps, _mm256_broadcast_ss, _mm256_setzero_ps)
 }
 
 __attribute__((target("avx2,fma")))
 static void dkernel_avx2(size_t kc, const double *a, const double *b, double *c, size_t ldc, int accumulate) {
-    __m256d c00 = _mm256_setzero_pd(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-    __m256d c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-    for (size_t p = 0; p < kc; p++, a += MR, b += NR_D) {
-        __m256d b0 = _mm256_loadu_pd(b), b1 = _mm256_loadu_pd(b + 4);
-        ROW_UPDATE(__m256d, _mm256_broadcast_sd, _mm256_fmadd_pd, 0)
-        ROW_UPDATE(__m256d, _mm256_broadcast_sd, _mm256_fmadd_pd, 1)
-        ROW_UPDATE(__m256d, _mm256_broadcast_sd, _mm256_fmadd_pd, 2)
-        ROW_UPDATE(__m256d, _mm256_broadcast_sd, _mm256_fmadd_pd, 3)
-        ROW_UPDATE(__m256d, _mm256_broadcast_sd, _mm256_fmadd_pd, 4)
-        ROW_UPDATE(__m256d, _mm256_broadcast_sd, _mm256_fmadd_pd, 5)
-    }
-    ROW_STORE(__m256d, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd, 4, 0)
-    ROW_STORE(__m256d, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd, 4, 1)
-    ROW_STORE(__m256d, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd, 4, 2)
-    ROW_STORE(__m256d, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd, 4, 3)
-    ROW_STORE(__m256d, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd, 4, 4)
-    ROW_STORE(__m256d, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd, 4, 5)
+    KERNEL_AVX2(__m256d, 4, NR_D, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd, _mm256_fmadd_pd, _mm256_broadcast_sd, _mm256_setzero_pd)
 }
 #define SKERNEL_FAST skernel_avx2
 #define DKERNEL_FAST dkernel_avx2

@@ -46,34 +46,27 @@ static double ddot_avx2(size_t k, const double *a, const double *x) {
 }
 
 // y += x0*a0 + x1*a1 + x2*a2 + x3*a3: four columns per pass, so y is loaded and stored a quarter as often.
+#define AXPY4_AVX2(V, W, LOAD, FMADD, SET1, STORE)                                                       \
+    V v0 = SET1(x[0]), v1 = SET1(x[1]), v2 = SET1(x[2]), v3 = SET1(x[3]);                                \
+    size_t i = 0;                                                                                        \
+    for (; i + W <= m; i += W) {                                                                         \
+        V acc = LOAD(y + i);                                                                             \
+        acc = FMADD(v0, LOAD(a0 + i), acc);                                                              \
+        acc = FMADD(v1, LOAD(a1 + i), acc);                                                              \
+        acc = FMADD(v2, LOAD(a2 + i), acc);                                                              \
+        acc = FMADD(v3, LOAD(a3 + i), acc);                                                              \
+        STORE(y + i, acc);                                                                               \
+    }                                                                                                    \
+    for (; i < m; i++) y[i] = (((y[i] + x[0] * a0[i]) + x[1] * a1[i]) + x[2] * a2[i]) + x[3] * a3[i];
+
 __attribute__((target("avx2,fma")))
 static void saxpy4_avx2(size_t m, const float *x, const float *a0, const float *a1, const float *a2, const float *a3, float *y) {
-    __m256 v0 = _mm256_set1_ps(x[0]), v1 = _mm256_set1_ps(x[1]), v2 = _mm256_set1_ps(x[2]), v3 = _mm256_set1_ps(x[3]);
-    size_t i = 0;
-    for (; i + 8 <= m; i += 8) {
-        __m256 acc = _mm256_loadu_ps(y + i);
-        acc = _mm256_fmadd_ps(v0, _mm256_loadu_ps(a0 + i), acc);
-        acc = _mm256_fmadd_ps(v1, _mm256_loadu_ps(a1 + i), acc);
-        acc = _mm256_fmadd_ps(v2, _mm256_loadu_ps(a2 + i), acc);
-        acc = _mm256_fmadd_ps(v3, _mm256_loadu_ps(a3 + i), acc);
-        _mm256_storeu_ps(y + i, acc);
-    }
-    for (; i < m; i++) y[i] = (((y[i] + x[0] * a0[i]) + x[1] * a1[i]) + x[2] * a2[i]) + x[3] * a3[i];
+    AXPY4_AVX2(__m256, 8, _mm256_loadu_ps, _mm256_fmadd_ps, _mm256_set1_ps, _mm256_storeu_ps)
 }
 
 __attribute__((target("avx2,fma")))
 static void daxpy4_avx2(size_t m, const double *x, const double *a0, const double *a1, const double *a2, const double *a3, double *y) {
-    __m256d v0 = _mm256_set1_pd(x[0]), v1 = _mm256_set1_pd(x[1]), v2 = _mm256_set1_pd(x[2]), v3 = _mm256_set1_pd(x[3]);
-    size_t i = 0;
-    for (; i + 4 <= m; i += 4) {
-        __m256d acc = _mm256_loadu_pd(y + i);
-        acc = _mm256_fmadd_pd(v0, _mm256_loadu_pd(a0 + i), acc);
-        acc = _mm256_fmadd_pd(v1, _mm256_loadu_pd(a1 + i), acc);
-        acc = _mm256_fmadd_pd(v2, _mm256_loadu_pd(a2 + i), acc);
-        acc = _mm256_fmadd_pd(v3, _mm256_loadu_pd(a3 + i), acc);
-        _mm256_storeu_pd(y + i, acc);
-    }
-    for (; i < m; i++) y[i] = (((y[i] + x[0] * a0[i]) + x[1] * a1[i]) + x[2] * a2[i]) + x[3] * a3[i];
+    AXPY4_AVX2(__m256d, 4, _mm256_loadu_pd, _mm256_fmadd_pd, _mm256_set1_pd, _mm256_storeu_pd)
 }
 
 // Four rows' dot products with x at once: each load of x serves four rows.
@@ -105,20 +98,20 @@ static void ddot4_avx2(size_t k, const double *a0, const double *a1, const doubl
     DOT4_AVX2(double, __m256d, 4, _mm256_loadu_pd, _mm256_fmadd_pd, _mm256_setzero_pd, _mm256_storeu_pd)
 }
 
+#define AXPY_AVX2(V, W, LOAD, FMADD, SET1, STORE)                                                        \
+    V va = SET1(alpha);                                                                                  \
+    size_t i = 0;                                                                                        \
+    for (; i + W <= m; i += W) STORE(y + i, FMADD(va, LOAD(a + i), LOAD(y + i)));                        \
+    for (; i < m; i++) y[i] += alpha * a[i];
+
 __attribute__((target("avx2,fma")))
 static void saxpy_avx2(size_t m, float alpha, const float *a, float *y) {
-    __m256 va = _mm256_set1_ps(alpha);
-    size_t i = 0;
-    for (; i + 8 <= m; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_loadu_ps(a + i), _mm256_loadu_ps(y + i)));
-    for (; i < m; i++) y[i] += alpha * a[i];
+    AXPY_AVX2(__m256, 8, _mm256_loadu_ps, _mm256_fmadd_ps, _mm256_set1_ps, _mm256_storeu_ps)
 }
 
 __attribute__((target("avx2,fma")))
 static void daxpy_avx2(size_t m, double alpha, const double *a, double *y) {
-    __m256d va = _mm256_set1_pd(alpha);
-    size_t i = 0;
-    for (; i + 4 <= m; i += 4) _mm256_storeu_pd(y + i, _mm256_fmadd_pd(va, _mm256_loadu_pd(a + i), _mm256_loadu_pd(y + i)));
-    for (; i < m; i++) y[i] += alpha * a[i];
+    AXPY_AVX2(__m256d, 4, _mm256_loadu_pd, _mm256_fmadd_pd, _mm256_set1_pd, _mm256_storeu_pd)
 }
 #define FAST(name) (theano_cpu_has_avx2_fma() ? name##_avx2 : name##_plain)
 #else

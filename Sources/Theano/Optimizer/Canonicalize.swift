@@ -11,17 +11,10 @@ enum Canonicalize {
         var terms: [(TensorVariable, positive: Bool)] = []
         collectTerms(out, positive: true, dtype: out.dtype, into: &terms)
         guard terms.allSatisfy({ $0.0.dtype == out.dtype || $0.0 is TensorConstant }) else { return nil }
-        // Fold constants, cancel opposite pairs.
-        var constant = 0.0, constantCount = 0, kept: [(TensorVariable, positive: Bool)] = []
-        for (term, positive) in terms {
-            if let c = ElemwiseRewrites.constantValue(term), term.broadcastable.allSatisfy({ $0 }) {
-                constant += positive ? c : -c
-                constantCount += 1
-            } else if let i = kept.firstIndex(where: { $0.0 === term && $0.positive != positive }) {
-                kept.remove(at: i)
-            } else {
-                kept.append((term, positive))
-            }
+        var constant = 0.0
+        let (kept, constantCount) = foldAndCancel(terms) { c, positive in
+            constant += positive ? c : -c
+            return true
         }
         let cancelled = terms.count - kept.count - constantCount
         guard cancelled > 0 || constantCount > 1 else { return nil }
@@ -43,26 +36,40 @@ enum Canonicalize {
         var factors: [(TensorVariable, above: Bool)] = []
         collectFactors(out, above: true, dtype: out.dtype, into: &factors)
         guard factors.allSatisfy({ $0.0.dtype == out.dtype || $0.0 is TensorConstant }) else { return nil }
-        var above = 1.0, below = 1.0, constantCount = 0, kept: [(TensorVariable, above: Bool)] = []
-        for (factor, isAbove) in factors {
-            if let c = ElemwiseRewrites.constantValue(factor), factor.broadcastable.allSatisfy({ $0 }), c != 0 {
-                if isAbove { above *= c } else { below *= c }
-                constantCount += 1
-            } else if let i = kept.firstIndex(where: { $0.0 === factor && $0.above != isAbove }) {
-                kept.remove(at: i)
-            } else {
-                kept.append((factor, isAbove))
-            }
+        var above = 1.0, below = 1.0
+        let (kept, constantCount) = foldAndCancel(factors.map { ($0.0, $0.above) }) { c, isAbove in
+            // A zero stays a factor: folded above, it would drop x's NaN and Inf (x·0); below, divide by zero.
+            guard c != 0 else { return false }
+            if isAbove { above *= c } else { below *= c }
+            return true
         }
         let cancelled = factors.count - kept.count - constantCount
         guard cancelled > 0 || constantCount > 1 else { return nil }
         func constant(_ value: Double) -> TensorVariable { TensorConstant(NDArray(scalar: value).astype(out.dtype)) }
-        var numerator = kept.filter(\.above).map(\.0), denominator = kept.filter { !$0.above }.map(\.0)
+        var numerator = kept.filter(\.1).map(\.0), denominator = kept.filter { !$0.1 }.map(\.0)
         if above != 1 || numerator.isEmpty { numerator.insert(constant(above), at: 0) }
         if below != 1 { denominator.insert(constant(below), at: 0) }
         var result = numerator.dropFirst().reduce(numerator[0], *)
         if !denominator.isEmpty { result = result / denominator.dropFirst().reduce(denominator[0], *) }
         return rebuilt(result, like: out, from: factors.map(\.0))
+    }
+
+    /// Folds the scalar constants among `operands` (each with its side: added or subtracted, above or
+    /// below the fraction line) through `fold`, which returns false to keep one, and drops each pair of
+    /// the same variable on opposite sides. Returns what is left and how many constants were folded.
+    private static func foldAndCancel(_ operands: [(TensorVariable, Bool)], fold: (Double, Bool) -> Bool)
+        -> (kept: [(TensorVariable, Bool)], folded: Int) {
+        var kept: [(TensorVariable, Bool)] = [], folded = 0
+        for (operand, side) in operands {
+            if let c = ElemwiseRewrites.constantValue(operand), operand.broadcastable.allSatisfy({ $0 }), fold(c, side) {
+                folded += 1
+            } else if let i = kept.firstIndex(where: { $0.0 === operand && $0.1 != side }) {
+                kept.remove(at: i)
+            } else {
+                kept.append((operand, side))
+            }
+        }
+        return (kept, folded)
     }
 
     /// How far one node looks into its tree. Every node of a large sum would otherwise walk the whole
