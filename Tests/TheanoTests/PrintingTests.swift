@@ -42,7 +42,7 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("graph-\(UUID().uuidString)").path
         let written = try pydotprint([x * 2], outfile: path, format: .dot)
         #expect(FileManager.default.fileExists(atPath: written))
-        if ExecutableSearch.find("dot") == nil {
+        if ExternalProgram.find("dot") == nil {
             let error = try #require(throws: TheanoError.self) { try pydotprint([x * 2], outfile: path, format: .png) }
             #expect(error.kind == .missingDependency && error.message.contains("Graphviz"))
         } else {

@@ -59,16 +59,15 @@ public func pydotprint(_ outputs: [TensorVariable], outfile: String, format: Gra
         throw TheanoError(.io, "pydotprint: cannot write \(dotPath): \(error.localizedDescription)")
     }
     guard format != .dot else { return dotPath }
-    guard let dot = ExecutableSearch.find("dot") else {
+    guard let dot = ExternalProgram.find("dot") else {
         throw TheanoError(.missingDependency, "pydotprint: rendering .\(format.rawValue) needs Graphviz's 'dot' program, which is not on PATH; install Graphviz (apt install graphviz), or use format: .dot. The DOT file was written to \(dotPath)")
     }
     let target = base + "." + format.rawValue
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: dot)
-    process.arguments = ["-T\(format.rawValue)", dotPath, "-o", target]
-    do { try process.run() } catch { throw TheanoError(.missingDependency, "pydotprint: cannot run \(dot): \(error.localizedDescription)") }
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw TheanoError(.io, "pydotprint: \(dot) failed with status \(process.terminationStatus)") }
+    let result: (status: Int32, output: String)
+    do { result = try ExternalProgram.run(dot, ["-T\(format.rawValue)", dotPath, "-o", target]) } catch {
+        throw TheanoError(.missingDependency, "pydotprint: cannot run \(dot): \(error.localizedDescription)")
+    }
+    guard result.status == 0 else { throw TheanoError(.io, "pydotprint: \(dot) failed with status \(result.status): \(result.output.suffix(500))") }
     return target
 }
 
@@ -77,16 +76,4 @@ public func pydotprint(_ outputs: [TensorVariable], outfile: String, format: Gra
 public func pydotprint<Output>(_ f: Function<Output>, outfile: String, format: GraphFormat = .png) throws -> String {
     try pydotprint(Array(f.graph.outputs.prefix(f.outputCount)), outfile: outfile, format: format,
                    updates: zip(f.updates.map(\.0), f.graph.outputs.dropFirst(f.outputCount)).map { ($0, $1) })
-}
-
-/// Finds an executable on PATH, without a shell.
-enum ExecutableSearch {
-    static func find(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
 }

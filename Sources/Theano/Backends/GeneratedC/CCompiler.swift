@@ -16,10 +16,7 @@ struct CCompiler: Sendable {
         let requested = config.cxx ?? env["THEANO_CC"]
         if let requested, requested.isEmpty { return .failure(.init("generated C disabled by configuration (cxx=\"\")")) }
         let names = requested.map { [$0] } ?? ["cc", "gcc", "clang"]
-        let locate = { (name: String) in
-            name.contains("/") ? (FileManager.default.isExecutableFile(atPath: name) ? name : nil) : ExecutableSearch.find(name)
-        }
-        guard let path = names.lazy.compactMap(locate).first else {
+        guard let path = names.lazy.compactMap(ExternalProgram.find).first else {
             return .failure(.init("no C compiler (\(names.joined(separator: ", "))) on PATH"))
         }
         return found.withLock { known in
@@ -34,13 +31,14 @@ struct CCompiler: Sendable {
     private static let found = Mutex<[String: Result<CCompiler, GeneratedCUnavailable>]>([:])
 
     private static func identify(_ path: String, optimization: String?) -> Result<CCompiler, GeneratedCUnavailable> {
-        guard let version = try? run(path, ["--version"]), version.status == 0,
+        guard let version = try? ExternalProgram.run(path, ["--version"]), version.status == 0,
               let first = version.output.split(separator: "\n").first else {
             return .failure(.init("\(path) does not answer --version"))
         }
         let isClang = first.contains("clang")
-        // Exact IEEE semantics: no fast-math, and no fused multiply-adds, so results keep the VM's bits. Without errno, GCC vectorizes libm calls through the
-        // source's `simd` declarations; clang needs to be told that libmvec exists.
+        // Exact IEEE semantics: no fast-math, and no fused multiply-adds, so results keep the VM's bits.
+        // Without errno, GCC vectorizes libm calls through the source's `simd` declarations; clang needs
+        // to be told that libmvec exists.
         var flags = (optimization ?? "-O3 -march=native").split(separator: " ").map(String.init) + ["-fno-math-errno", "-ffp-contract=off"]
         if isClang && theano_vmath_available() != 0 { flags += ["-fveclib=libmvec"] }
         flags += ["-fPIC", "-shared"]
@@ -49,28 +47,10 @@ struct CCompiler: Sendable {
 
     /// Compiles `source` (a .c file) to the shared library `output`; throws with the compiler's messages.
     func compile(_ source: String, to output: String) throws {
-        let result = try CCompiler.run(path, flags + ["-o", output, source, "-lm"])
+        let result = try ExternalProgram.run(path, flags + ["-o", output, source, "-lm"])
         guard result.status == 0 else {
             throw TheanoError(.compilationFailed, "\(path) failed on \(source) (exit \(result.status)):\n\(result.output.suffix(2000))")
         }
-    }
-
-    /// Runs a program with a PATH (gcc cannot find `ld` without one) and returns its exit status and output.
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        if environment["PATH"] == nil { environment["PATH"] = "/usr/local/bin:/usr/bin:/bin" }
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
 
