@@ -13,10 +13,7 @@ func matrixMultiply(_ a: NDArray, _ b: NDArray) -> NDArray {
     if k == 0 { return NDArray(zeros: [m, n], dtype: a.dtype) }
     if let blas = CBLAS.loaded.library { return blasMultiply(blas, a, b) }
     let out = NDArray(uninitialized: [m, n], dtype: a.dtype)
-    let job = MatMulJob(a: MatrixOperand(a), b: MatrixOperand(b), c: out.baseAddress, m: m, n: n, k: k, isFloat32: a.dtype == .float32)
-    // Split the larger output dimension over the cores when the product pays for the threads.
-    let parts = m * n * k >= 1 << 17 && Swift.max(m, n) >= 16 ? ProcessorCount.value : 1
-    if parts == 1 { job.run(part: 0, of: 1) } else { DispatchQueue.concurrentPerform(iterations: parts) { job.run(part: $0, of: parts) } }
+    MatMulJob(a: MatrixOperand(a), b: MatrixOperand(b), c: out.baseAddress, m: m, n: n, k: k, isFloat32: a.dtype == .float32).runSplit()
     return withExtendedLifetime((a, b)) { out }
 }
 
@@ -33,10 +30,8 @@ func matrixVectorProduct(_ a: NDArray, _ b: NDArray) -> NDArray? {
     let out = NDArray(uninitialized: [vectorFirst ? n : m], dtype: a.dtype)
     let x = MatrixOperand(base: vector.baseAddress, rowStride: vectorFirst ? 0 : vector.strides[0],
                           columnStride: vectorFirst ? vector.strides[0] : 0, itemSize: a.dtype.itemSize)
-    let job = MatMulJob(a: vectorFirst ? x : MatrixOperand(matrix), b: vectorFirst ? MatrixOperand(matrix) : x,
-                        c: out.baseAddress, m: m, n: n, k: k, isFloat32: a.dtype == .float32)
-    let parts = m * n * k >= 1 << 17 && Swift.max(m, n) >= 16 ? ProcessorCount.value : 1
-    if parts == 1 { job.run(part: 0, of: 1) } else { DispatchQueue.concurrentPerform(iterations: parts) { job.run(part: $0, of: parts) } }
+    MatMulJob(a: vectorFirst ? x : MatrixOperand(matrix), b: vectorFirst ? MatrixOperand(matrix) : x,
+              c: out.baseAddress, m: m, n: n, k: k, isFloat32: a.dtype == .float32).runSplit()
     return withExtendedLifetime((a, b)) { out }
 }
 
@@ -58,6 +53,12 @@ struct MatMulJob: @unchecked Sendable {
     let c: UnsafeMutableRawPointer
     let m, n, k: Int
     let isFloat32: Bool
+
+    /// Runs the whole product, split over the cores when it pays for the threads.
+    func runSplit() {
+        let parts = m * n * k >= 1 << 17 && Swift.max(m, n) >= 16 ? ProcessorCount.value : 1
+        if parts == 1 { run(part: 0, of: 1) } else { DispatchQueue.concurrentPerform(iterations: parts) { run(part: $0, of: parts) } }
+    }
 
     func run(part: Int, of parts: Int) {
         if n == 1 {
