@@ -1,7 +1,10 @@
-// Vectorised exp/log/sin/cos (and, from glibc 2.35, tanh/log1p/expm1/tan) from glibc's libmvec, found at run time with dlopen so that the package
-// still builds and runs where libmvec (or AVX2) is missing: the caller then uses its scalar loop.
+// glibc's libmvec, found at run time with dlopen so that the package still builds and runs where libmvec
+// (or AVX2) is missing: callers then use their scalar loops. Functions are looked up by their libm name,
+// so a scalar op that declares a vector entry needs nothing here.
 #include "CTheanoKernels.h"
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 #if defined(__x86_64__) && defined(__linux__) && (defined(__clang__) || defined(__GNUC__))
 #include <dlfcn.h>
@@ -10,78 +13,95 @@
 
 typedef __m256 (*vfloat8)(__m256);
 typedef __m256d (*vdouble4)(__m256d);
-#define VMATH_OPS 8
-static vfloat8 float_functions[VMATH_OPS];
-static vdouble4 double_functions[VMATH_OPS];
+typedef float (*sfloat)(float);
+typedef double (*sdouble)(double);
+
+#define VMATH_MAX 64
+typedef struct {
+    char name[24];
+    vfloat8 vf;
+    vdouble4 vd;
+    sfloat sf;
+    sdouble sd;
+} vmath_entry;
+
+static vmath_entry entries[VMATH_MAX];
+static int entry_count;
+static void *libmvec;
+static void *libm;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-static void load_libmvec(void) {
+static void load_libraries(void) {
     if (!theano_cpu_has_avx2_fma()) return;
-    void *handle = dlopen("libmvec.so.1", RTLD_NOW | RTLD_LOCAL);
-    if (!handle) return;
-    const char *float_names[VMATH_OPS] = {"_ZGVdN8v_expf", "_ZGVdN8v_logf", "_ZGVdN8v_sinf", "_ZGVdN8v_cosf",
-                                          "_ZGVdN8v_tanhf", "_ZGVdN8v_log1pf", "_ZGVdN8v_expm1f", "_ZGVdN8v_tanf"};
-    const char *double_names[VMATH_OPS] = {"_ZGVdN4v_exp", "_ZGVdN4v_log", "_ZGVdN4v_sin", "_ZGVdN4v_cos",
-                                           "_ZGVdN4v_tanh", "_ZGVdN4v_log1p", "_ZGVdN4v_expm1", "_ZGVdN4v_tan"};
-    for (int i = 0; i < VMATH_OPS; i++) {
-        float_functions[i] = (vfloat8)dlsym(handle, float_names[i]);
-        double_functions[i] = (vdouble4)dlsym(handle, double_names[i]);
-    }
+    libmvec = dlopen("libmvec.so.1", RTLD_NOW | RTLD_LOCAL);
+    libm = dlopen("libm.so.6", RTLD_NOW | RTLD_LOCAL);
+    if (!libm) libmvec = 0;
 }
 
-static float scalar_float(int op, float x) {
-    switch (op) {
-    case 0: return expf(x); case 1: return logf(x); case 2: return sinf(x); case 3: return cosf(x);
-    case 4: return tanhf(x); case 5: return log1pf(x); case 6: return expm1f(x); default: return tanf(x);
+int theano_vmath_find(const char *name) {
+    pthread_once(&once, load_libraries);
+    if (!libmvec || !name || strlen(name) >= sizeof(entries[0].name)) return -1;
+    pthread_mutex_lock(&lock);
+    int found = -1;
+    for (int i = 0; i < entry_count; i++) {
+        if (strcmp(entries[i].name, name) == 0) { found = i; break; }
     }
+    if (found < 0 && entry_count < VMATH_MAX) {
+        char symbol[64], scalar[32];
+        vmath_entry e;
+        memset(&e, 0, sizeof e);
+        strcpy(e.name, name);
+        snprintf(symbol, sizeof symbol, "_ZGVdN8v_%sf", name);
+        e.vf = (vfloat8)dlsym(libmvec, symbol);
+        snprintf(symbol, sizeof symbol, "_ZGVdN4v_%s", name);
+        e.vd = (vdouble4)dlsym(libmvec, symbol);
+        snprintf(scalar, sizeof scalar, "%sf", name);
+        e.sf = (sfloat)dlsym(libm, scalar);
+        e.sd = (sdouble)dlsym(libm, name);
+        entries[entry_count] = e;
+        found = entry_count++;
+    }
+    pthread_mutex_unlock(&lock);
+    if (found < 0) return -1;
+    // An entry is usable only when libmvec and libm both have its float and double forms.
+    const vmath_entry *e = &entries[found];
+    return e->vf && e->vd && e->sf && e->sd ? found : -1;
 }
-static double scalar_double(int op, double x) {
-    switch (op) {
-    case 0: return exp(x); case 1: return log(x); case 2: return sin(x); case 3: return cos(x);
-    case 4: return tanh(x); case 5: return log1p(x); case 6: return expm1(x); default: return tan(x);
-    }
+
+// Entries are never removed or moved once published, so readers need no lock.
+__attribute__((target("avx2,fma")))
+static void run_float(const vmath_entry *e, const float *in, float *out, size_t n) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, e->vf(_mm256_loadu_ps(in + i)));
+    for (; i < n; i++) out[i] = e->sf(in[i]);
 }
 
 __attribute__((target("avx2,fma")))
-static void run_float(vfloat8 f, int op, const float *in, float *out, size_t n) {
+static void run_double(const vmath_entry *e, const double *in, double *out, size_t n) {
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, f(_mm256_loadu_ps(in + i)));
-    for (; i < n; i++) out[i] = scalar_float(op, in[i]);
+    for (; i + 4 <= n; i += 4) _mm256_storeu_pd(out + i, e->vd(_mm256_loadu_pd(in + i)));
+    for (; i < n; i++) out[i] = e->sd(in[i]);
 }
 
-__attribute__((target("avx2,fma")))
-static void run_double(vdouble4 f, int op, const double *in, double *out, size_t n) {
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4) _mm256_storeu_pd(out + i, f(_mm256_loadu_pd(in + i)));
-    for (; i < n; i++) out[i] = scalar_double(op, in[i]);
-}
-
-int theano_vmath_float(int op, const float *in, float *out, size_t n) {
-    pthread_once(&once, load_libmvec);
-    if (op < 0 || op >= VMATH_OPS || !float_functions[op]) return 0;
-    run_float(float_functions[op], op, in, out, n);
+int theano_vmath_float(int handle, const float *in, float *out, size_t n) {
+    if (handle < 0 || handle >= VMATH_MAX || !entries[handle].vf) return 0;
+    run_float(&entries[handle], in, out, n);
     return 1;
 }
 
-int theano_vmath_double(int op, const double *in, double *out, size_t n) {
-    pthread_once(&once, load_libmvec);
-    if (op < 0 || op >= VMATH_OPS || !double_functions[op]) return 0;
-    run_double(double_functions[op], op, in, out, n);
+int theano_vmath_double(int handle, const double *in, double *out, size_t n) {
+    if (handle < 0 || handle >= VMATH_MAX || !entries[handle].vd) return 0;
+    run_double(&entries[handle], in, out, n);
     return 1;
 }
 
 int theano_vmath_available(void) {
-    pthread_once(&once, load_libmvec);
-    return float_functions[0] != 0;
-}
-
-int theano_vmath_has(int op) {
-    pthread_once(&once, load_libmvec);
-    return op >= 0 && op < VMATH_OPS && float_functions[op] && double_functions[op];
+    return theano_vmath_find("exp") >= 0;
 }
 #else
-int theano_vmath_float(int op, const float *in, float *out, size_t n) { (void)op; (void)in; (void)out; (void)n; return 0; }
-int theano_vmath_double(int op, const double *in, double *out, size_t n) { (void)op; (void)in; (void)out; (void)n; return 0; }
+int theano_vmath_find(const char *name) { (void)name; return -1; }
+int theano_vmath_float(int handle, const float *in, float *out, size_t n) { (void)handle; (void)in; (void)out; (void)n; return 0; }
+int theano_vmath_double(int handle, const double *in, double *out, size_t n) { (void)handle; (void)in; (void)out; (void)n; return 0; }
 int theano_vmath_available(void) { return 0; }
-int theano_vmath_has(int op) { (void)op; return 0; }
 #endif

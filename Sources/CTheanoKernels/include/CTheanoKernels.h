@@ -17,14 +17,14 @@ void theano_dgemv(size_t m, size_t k, const double *a, ptrdiff_t rs, ptrdiff_t c
 /// Whether the AVX2+FMA paths are in use on this CPU.
 int theano_cpu_has_avx2_fma(void);
 
-/// Vectorised math over `n` values (op 0 exp, 1 log, 2 sin, 3 cos, 4 tanh, 5 log1p, 6 expm1, 7 tan) through
-/// libmvec when it has the function (4–7 need glibc 2.35).
-/// Returns 1 when done, 0 when the caller must use its own loop.
-int theano_vmath_float(int op, const float *in, float *out, size_t n);
-int theano_vmath_double(int op, const double *in, double *out, size_t n);
+/// glibc's libmvec through dlopen. `theano_vmath_find("exp")` returns a handle for a function whose AVX2
+/// float and double forms (`_ZGVdN8v_expf`, `_ZGVdN4v_exp`) and libm's scalar forms all exist, or -1.
+/// `theano_vmath_float/double` compute `n` values, in groups of 8 (float) or 4 (double) through libmvec
+/// and the rest through libm; they return 1 when done, 0 when the caller must use its own loop.
+int theano_vmath_find(const char *name);
+int theano_vmath_float(int handle, const float *in, float *out, size_t n);
+int theano_vmath_double(int handle, const double *in, double *out, size_t n);
 int theano_vmath_available(void);
-/// Whether libmvec has both the float and the double form of vector op `op` (as numbered above).
-int theano_vmath_has(int op);
 
 /// An atomic pointer slot, for generated kernels swapped in while other threads run the VM.
 void *theano_atomic_load_pointer(void *const *slot);

@@ -13,10 +13,14 @@ import RealModule
 ///
 /// A class, so the VM's per-step dispatch shares it instead of copying (and retaining) its fields.
 final class ElemwiseLoop: @unchecked Sendable {
+    /// One step, with its definition's forms resolved once: the libmvec handle and the block loops.
     struct Instruction {
         let op: ScalarOp
         let args: [Int]
         let roundsToFloat32: Bool
+        let vector: Int32?
+        let float: RealKernels<Float>.Block
+        let double: RealKernels<Double>.Block
     }
     /// The output's dtype.
     let dtype: DType
@@ -43,38 +47,19 @@ final class ElemwiseLoop: @unchecked Sendable {
         case let scalar:
             steps = [(scalar, Array(0..<node.inputs.count), out.dtype)]
         }
-        guard steps.allSatisfy({ $0.dtype.isFloat && ElemwiseLoop.supports($0.op, arity: $0.args.count) }) else { return nil }
+        // A one-input add or mul is its input.
+        steps = steps.map { step in step.args.count == 1 && step.op.arity == nil ? (.identity, step.args, step.dtype) : step }
+        let definitions = steps.map(\.op.definition)
+        guard zip(steps, definitions).allSatisfy({ step, d in step.dtype.isFloat && d.real?.float.arity == step.args.count }) else { return nil }
         let wide: DType = steps.contains { $0.dtype == .float64 } || out.dtype == .float64 ? .float64 : .float32
-        if wide == .float64, steps.contains(where: { $0.dtype == .float32 && !ElemwiseLoop.exactWhenRounded($0.op) }) { return nil }
+        if wide == .float64, zip(steps, definitions).contains(where: { $0.dtype == .float32 && !$1.exactWhenRounded }) { return nil }
         self.op = op
         dtype = out.dtype
         computeType = wide
         inputCount = node.inputs.count
-        instructions = steps.map { step in
-            let isCast: Bool = if case .cast = step.op { true } else { false }
-            return Instruction(op: isCast ? .identity : step.op, args: step.args, roundsToFloat32: wide == .float64 && step.dtype == .float32)
-        }
-    }
-
-    static func supports(_ op: ScalarOp, arity: Int) -> Bool {
-        switch op {
-        case .add, .mul: return arity >= 1 && arity <= 2
-        case .sub, .trueDiv, .maximum, .minimum, .pow, .second: return arity == 2
-        case .neg, .abs, .sqr, .sqrt, .reciprocal, .identity, .exp, .log, .log1p, .expm1, .sin, .cos, .tan, .tanh,
-             .sigmoid, .softplus, .floor, .ceil, .sgn:
-            return arity == 1
-        case .cast(let target): return target.isFloat && arity == 1
-        default: return false
-        }
-    }
-
-    /// Operations whose float64 result, rounded to float32, is the float32 result.
-    static func exactWhenRounded(_ op: ScalarOp) -> Bool {
-        switch op {
-        case .add, .sub, .mul, .trueDiv, .sqrt, .neg, .abs, .sqr, .identity, .cast, .maximum, .minimum, .second,
-             .floor, .ceil, .sgn:
-            return true
-        default: return false
+        instructions = zip(steps, definitions).map { step, d in
+            Instruction(op: step.op, args: step.args, roundsToFloat32: wide == .float64 && step.dtype == .float32,
+                        vector: d.vector.flatMap(VectorMath.handle), float: d.real!.float.block, double: d.real!.double.block)
         }
     }
 
@@ -176,7 +161,8 @@ final class ElemwiseLoop: @unchecked Sendable {
                 let target = address(inputCount + k)
                 let a = address(instruction.args[0])
                 let b = instruction.args.count > 1 ? address(instruction.args[1]) : a
-                ElemwiseLoop.apply(instruction.op, a, b, target, n)
+                let c = instruction.args.count > 2 ? address(instruction.args[2]) : a
+                ElemwiseLoop.apply(instruction, a, b, c, target, n)
                 if instruction.roundsToFloat32 { for j in 0..<n { target[j] = W(Float(target[j])) } }
             }
             if !writesOutputDirectly {
@@ -250,68 +236,15 @@ final class ElemwiseLoop: @unchecked Sendable {
     }
 
     @inline(__always)
-    static func apply<T: FloatTensorElement>(_ op: ScalarOp, _ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>,
-                                             _ o: UnsafeMutablePointer<T>, _ n: Int) {
-        if let code = VectorMath.code(op), VectorMath.apply(code, a, o, n) { return }
-        if (op == .sigmoid || op == .softplus) && a == o && n > 0 {
-            // In place: the vector path below needs x after it has written the output, so it runs
-            // from a copy (regression: in-place nodes fell to the scalar loop, 6× slower).
-            withUnsafeTemporaryAllocation(of: T.self, capacity: n) { copy in
-                copy.baseAddress!.update(from: a, count: n)
-                apply(op, copy.baseAddress!, copy.baseAddress!, o, n)
-            }
-            return
-        }
-        if op == .sigmoid, a != o {
-            // exp(-|x|) never overflows, and vectorises: 1/(1+e) for x ≥ 0, e/(1+e) below.
-            for i in 0..<n { o[i] = -Swift.abs(a[i]) }
-            if VectorMath.apply(0, o, o, n) {
-                for i in 0..<n { let e = o[i]; o[i] = a[i] >= 0 ? 1 / (1 + e) : e / (1 + e) }
-                return
-            }
-        }
-        if op == .softplus, a != o {
-            // max(x, 0) + log1p(exp(-|x|)), both transcendental steps vectorised when libmvec has them.
-            for i in 0..<n { o[i] = -Swift.abs(a[i]) }
-            if VectorMath.apply(0, o, o, n) {
-                if !VectorMath.apply(5, o, o, n) { for i in 0..<n { o[i] = T.log(onePlus: o[i]) } }
-                for i in 0..<n { o[i] += Swift.max(a[i], 0) }
-                return
-            }
-        }
-        switch op {
-        case .add: for i in 0..<n { o[i] = a[i] + b[i] }
-        case .sub: for i in 0..<n { o[i] = a[i] - b[i] }
-        case .mul: for i in 0..<n { o[i] = a[i] * b[i] }
-        case .trueDiv: for i in 0..<n { o[i] = a[i] / b[i] }
-        case .maximum: for i in 0..<n { o[i] = a[i].isNaN || b[i].isNaN ? .nan : Swift.max(a[i], b[i]) }
-        case .minimum: for i in 0..<n { o[i] = a[i].isNaN || b[i].isNaN ? .nan : Swift.min(a[i], b[i]) }
-        case .second: for i in 0..<n { o[i] = b[i] }
-        case .identity: for i in 0..<n { o[i] = a[i] }
-        case .neg: for i in 0..<n { o[i] = -a[i] }
-        case .abs: for i in 0..<n { o[i] = Swift.abs(a[i]) }
-        case .sqr: for i in 0..<n { o[i] = a[i] * a[i] }
-        case .sqrt: for i in 0..<n { o[i] = a[i].squareRoot() }
-        case .reciprocal: for i in 0..<n { o[i] = 1 / a[i] }
-        case .exp: for i in 0..<n { o[i] = T.exp(a[i]) }
-        case .log: for i in 0..<n { o[i] = T.log(a[i]) }
-        case .log1p: for i in 0..<n { o[i] = T.log(onePlus: a[i]) }
-        case .expm1: for i in 0..<n { o[i] = T.expMinusOne(a[i]) }
-        case .sin: for i in 0..<n { o[i] = T.sin(a[i]) }
-        case .cos: for i in 0..<n { o[i] = T.cos(a[i]) }
-        case .tan: for i in 0..<n { o[i] = T.tan(a[i]) }
-        case .tanh: for i in 0..<n { o[i] = T.tanh(a[i]) }
-        case .floor: for i in 0..<n { o[i] = a[i].rounded(.down) }
-        case .ceil: for i in 0..<n { o[i] = a[i].rounded(.up) }
-        case .sgn: for i in 0..<n { o[i] = a[i] > 0 ? 1 : (a[i] < 0 ? -1 : a[i]) }
-        case .sigmoid:
-            for i in 0..<n { let x = a[i]; o[i] = x >= 0 ? 1 / (1 + T.exp(-x)) : T.exp(x) / (1 + T.exp(x)) }
-        case .softplus:
-            for i in 0..<n { let x = a[i]; o[i] = Swift.max(x, 0) + T.log(onePlus: T.exp(-Swift.abs(x))) }
-        default:
-            // `pow` and anything else share the reference scalar kernels.
-            if let f = ScalarKernels.floatBinary(op, T.self) { for i in 0..<n { o[i] = f(a[i], b[i]) } }
-            else if let f = ScalarKernels.floatUnary(op, T.self) { for i in 0..<n { o[i] = f(a[i]) } }
+    static func apply<T: FloatTensorElement>(_ instruction: Instruction, _ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>,
+                                             _ c: UnsafeMutablePointer<T>, _ o: UnsafeMutablePointer<T>, _ n: Int) {
+        if let handle = instruction.vector, VectorMath.apply(handle, a, o, n) { return }
+        if T.self == Float.self {
+            func cast(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self) }
+            instruction.float(cast(a), cast(b), cast(c), cast(o), n)
+        } else {
+            func cast(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Double> { UnsafeMutableRawPointer(p).assumingMemoryBound(to: Double.self) }
+            instruction.double(cast(a), cast(b), cast(c), cast(o), n)
         }
     }
 }
@@ -431,33 +364,5 @@ struct InputSource: @unchecked Sendable {
                 position += strides[axis]
             }
         }
-    }
-}
-
-/// libmvec's vector exp/log/sin/cos for contiguous float32/float64 blocks, when present.
-enum VectorMath {
-    static func code(_ op: ScalarOp) -> Int32? {
-        switch op {
-        case .exp: return 0
-        case .log: return 1
-        case .sin: return 2
-        case .cos: return 3
-        case .tanh: return 4
-        case .log1p: return 5
-        case .expm1: return 6
-        case .tan: return 7
-        default: return nil
-        }
-    }
-
-    @inline(__always)
-    static func apply<T: FloatTensorElement>(_ code: Int32, _ a: UnsafeMutablePointer<T>, _ o: UnsafeMutablePointer<T>, _ n: Int) -> Bool {
-        if T.self == Float.self {
-            return theano_vmath_float(code, UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), UnsafeMutableRawPointer(o).assumingMemoryBound(to: Float.self), n) != 0
-        }
-        if T.self == Double.self {
-            return theano_vmath_double(code, UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), UnsafeMutableRawPointer(o).assumingMemoryBound(to: Double.self), n) != 0
-        }
-        return false
     }
 }

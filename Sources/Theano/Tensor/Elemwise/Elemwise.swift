@@ -63,7 +63,7 @@ public struct Elemwise: Op {
 
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
         guard let gz = outputGrads[0] else { return inputs.map { _ in nil } }
-        let raw = try ElemwiseGradients.grad(scalarOp, inputs, outputs[0], gz)
+        let raw = try scalarOp.definition.gradient(inputs, outputs[0], gz)
         return zip(inputs, raw).map { x, g in
             guard let g, !x.dtype.isDiscrete else { return nil }
             return reduceToInput(g, x)
@@ -80,13 +80,11 @@ public struct Elemwise: Op {
     }
 
     public func prettyPrint(_ inputs: [String]) -> String {
-        if let symbol = scalarOp.infixSymbol, inputs.count >= 2 {
-            return "(" + inputs.joined(separator: " \(symbol) ") + ")"
-        }
-        switch scalarOp {
-        case .neg: return "-\(inputs[0])"
-        case .cast(let d): return "\(d)(\(inputs[0]))"
-        default: return "\(scalarOp.name)(\(inputs.joined(separator: ", ")))"
+        switch scalarOp.definition.printing {
+        case .infix(let symbol) where inputs.count >= 2: return "(" + inputs.joined(separator: " \(symbol) ") + ")"
+        case .prefix(let symbol): return "\(symbol)\(inputs[0])"
+        case .named(let name): return "\(name)(\(inputs.joined(separator: ", ")))"
+        case .call, .infix: return "\(scalarOp.name)(\(inputs.joined(separator: ", ")))"
         }
     }
 }

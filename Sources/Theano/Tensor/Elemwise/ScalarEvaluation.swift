@@ -1,41 +1,47 @@
 import ComplexModule
 
-/// Applies a scalar op to whole arrays that already share the output shape: the reference loop.
+/// Applies a scalar op to whole arrays that already share the output shape: the reference loop, read
+/// from the op's ``ScalarDefinition``.
 enum ScalarEvaluation {
     /// Evaluates `op` over `inputs` (all of shape `shape`) into a new contiguous array.
     static func evaluate(_ op: ScalarOp, _ inputs: [NDArray], shape: [Int]) throws -> NDArray {
-        let outDType = op.outputDType(inputs.map(\.dtype))
-        switch op {
+        let definition = op.definition
+        let outDType = definition.output.apply(inputs.map(\.dtype))
+        switch definition.evaluation {
         case .cast(let d):
             let converted = inputs[0].broadcast(to: shape).astype(d)
             return converted.dtype == inputs[0].dtype ? converted.copy() : converted.contiguous()
         case .composite(let c):
             return try evaluate(c, inputs, shape: shape)
-        case .switch:
+        case .select:
             let cond = prepared(inputs[0], .bool, shape).scalars(as: Bool.self)
-            return try select(cond, prepared(inputs[1], outDType, shape), prepared(inputs[2], outDType, shape), shape)
-        case .clip:
-            let lowered = try evaluate(.maximum, [inputs[0], inputs[1]], shape: shape)
-            return try evaluate(.minimum, [lowered, inputs[2]], shape: shape)
-        case .add where inputs.count > 2, .mul where inputs.count > 2:
-            var acc = try evaluate(op, [inputs[0], inputs[1]], shape: shape)
-            for x in inputs.dropFirst(2) { acc = try evaluate(op, [acc, x], shape: shape) }
-            return acc
-        case .add where inputs.count == 1, .mul where inputs.count == 1:
-            // A fresh array: an Elemwise output never aliases its input (the in-place plan relies on it).
-            return prepared(inputs[0], outDType, shape).copy()
-        case _ where op.isComparison:
+            return select(cond, prepared(inputs[1], outDType, shape), prepared(inputs[2], outDType, shape), shape)
+        case .compare(let truth):
             var compute = DType.upcast(inputs.map(\.dtype))
             if compute == .bool { compute = .int8 }
             let a = prepared(inputs[0], compute, shape), b = prepared(inputs[1], compute, shape)
-            return try compareArrays(op, a, b, compute, shape)
-        case .abs where inputs[0].dtype.isComplex:
-            let values = inputs[0].broadcast(to: shape).scalars(as: Complex<Double>.self).map { $0.length }
-            return NDArray(values, shape: shape).astype(outDType)
-        default:
-            let computeType = op.isTranscendental || op == .trueDiv ? outDType : outDType
-            let args = inputs.map { prepared($0, computeType, shape) }
-            return try map(op, args, computeType, shape)
+            return try compareArrays(op, truth, a, b, compute, shape)
+        case .predicate(let test):
+            let x = inputs[0].broadcast(to: shape)
+            if x.dtype.isDiscrete { return NDArray(zeros: shape, dtype: .bool) }
+            if x.dtype.isComplex { throw unsupported(op, x.dtype) }
+            return NDArray(x.doubles.map(test), shape: shape)
+        case .map:
+            if definition.arity == nil && inputs.count > 2 {
+                // A variadic add/mul folds left, as numpy would pairwise.
+                var acc = try evaluate(op, [inputs[0], inputs[1]], shape: shape)
+                for x in inputs.dropFirst(2) { acc = try evaluate(op, [acc, x], shape: shape) }
+                return acc
+            }
+            if definition.arity == nil && inputs.count == 1 {
+                // A fresh array: an Elemwise output never aliases its input (the in-place plan relies on it).
+                return prepared(inputs[0], outDType, shape).copy()
+            }
+            if case .toReal(let f)? = definition.complex, inputs[0].dtype.isComplex {
+                let values = inputs[0].broadcast(to: shape).scalars(as: Complex<Double>.self).map(f)
+                return NDArray(values, shape: shape).astype(outDType)
+            }
+            return try map(op, definition, inputs.map { prepared($0, outDType, shape) }, outDType, shape)
         }
     }
 
@@ -48,60 +54,103 @@ enum ScalarEvaluation {
         OpFailure(.dtypeMismatch, "\(op.name) is not defined for dtype \(dtype)")
     }
 
-    static func map(_ op: ScalarOp, _ args: [NDArray], _ dtype: DType, _ shape: [Int]) throws -> NDArray {
+    static func map(_ op: ScalarOp, _ definition: ScalarDefinition, _ args: [NDArray], _ dtype: DType, _ shape: [Int]) throws -> NDArray {
         switch dtype {
-        case .float32: return try mapTyped(op, args, shape, ScalarKernels.floatUnary(op, Float.self), ScalarKernels.floatBinary(op, Float.self))
-        case .float64: return try mapTyped(op, args, shape, ScalarKernels.floatUnary(op, Double.self), ScalarKernels.floatBinary(op, Double.self))
-        case .int8: return try mapTyped(op, args, shape, ScalarKernels.intUnary(op, Int8.self), ScalarKernels.intBinary(op, Int8.self))
-        case .int16: return try mapTyped(op, args, shape, ScalarKernels.intUnary(op, Int16.self), ScalarKernels.intBinary(op, Int16.self))
-        case .int32: return try mapTyped(op, args, shape, ScalarKernels.intUnary(op, Int32.self), ScalarKernels.intBinary(op, Int32.self))
-        case .int64: return try mapTyped(op, args, shape, ScalarKernels.intUnary(op, Int64.self), ScalarKernels.intBinary(op, Int64.self))
-        case .bool: return try mapTyped(op, args, shape, ScalarKernels.boolUnary(op), ScalarKernels.boolBinary(op))
-        case .complex64: return try mapTyped(op, args, shape, ScalarKernels.complexUnary(op, Complex<Float>.self), ScalarKernels.complexBinary(op, Complex<Float>.self))
-        case .complex128: return try mapTyped(op, args, shape, ScalarKernels.complexUnary(op, Complex<Double>.self), ScalarKernels.complexBinary(op, Complex<Double>.self))
+        case .float32: return try mapReal(op, definition.real?.float, args, shape)
+        case .float64: return try mapReal(op, definition.real?.double, args, shape)
+        case .int8: return try mapIntegers(op, definition.integer, args, shape, Int8.self)
+        case .int16: return try mapIntegers(op, definition.integer, args, shape, Int16.self)
+        case .int32: return try mapIntegers(op, definition.integer, args, shape, Int32.self)
+        case .int64: return try mapIntegers(op, definition.integer, args, shape, Int64.self)
+        case .bool:
+            switch definition.boolean {
+            case .unary(let f)? where args.count == 1: return mapElements(args, shape, unary: f)
+            case .binary(let f)? where args.count == 2: return mapElements(args, shape, binary: f)
+            default: throw unsupported(op, dtype)
+            }
+        case .complex64, .complex128:
+            let wide = dtype == .complex128
+            switch definition.complex {
+            case .unary(let f, let d)? where args.count == 1:
+                return wide ? mapElements(args, shape, unary: d) : mapElements(args, shape, unary: f)
+            case .binary(let f, let d)? where args.count == 2:
+                return wide ? mapElements(args, shape, binary: d) : mapElements(args, shape, binary: f)
+            default: throw unsupported(op, dtype)
+            }
         }
     }
 
-    static func mapTyped<T: TensorElement>(_ op: ScalarOp, _ args: [NDArray], _ shape: [Int],
-                                           _ unary: ((T) -> T)?, _ binary: ((T, T) -> T)?) throws -> NDArray {
+    static func mapReal<T: FloatTensorElement>(_ op: ScalarOp, _ kernels: RealKernels<T>?, _ args: [NDArray], _ shape: [Int]) throws -> NDArray {
+        switch kernels?.scalar {
+        case .unary(let f)? where args.count == 1: return mapElements(args, shape, unary: f)
+        case .binary(let f)? where args.count == 2: return mapElements(args, shape, binary: f)
+        case .ternary(let f)? where args.count == 3: return mapElements(args, shape, ternary: f)
+        default: throw unsupported(op, T.dtype)
+        }
+    }
+
+    /// Integers are computed in Int64 and truncated, which is the narrow type's wrapping result.
+    static func mapIntegers<T: IntegerTensorElement>(_ op: ScalarOp, _ form: IntegerForm?, _ args: [NDArray], _ shape: [Int], _: T.Type) throws -> NDArray {
+        switch form {
+        case .unary(let f)? where args.count == 1: return mapElements(args, shape) { (a: T) in T(truncatingIfNeeded: f(Int64(a))) }
+        case .binary(let f)? where args.count == 2:
+            return mapElements(args, shape) { (a: T, b: T) in T(truncatingIfNeeded: f(Int64(a), Int64(b))) }
+        case .ternary(let f)? where args.count == 3:
+            return mapElements(args, shape) { (a: T, b: T, c: T) in T(truncatingIfNeeded: f(Int64(a), Int64(b), Int64(c))) }
+        default: throw unsupported(op, T.dtype)
+        }
+    }
+
+    /// `f` over dense arrays of one shape and dtype, into a new array of that dtype.
+    static func mapElements<T: TensorElement>(_ args: [NDArray], _ shape: [Int], unary f: (T) -> T) -> NDArray {
+        mapElements(args, shape) { a, _, _, i in f(a[i]) }
+    }
+
+    static func mapElements<T: TensorElement>(_ args: [NDArray], _ shape: [Int], binary f: (T, T) -> T) -> NDArray {
+        mapElements(args, shape) { a, b, _, i in f(a[i], b[i]) }
+    }
+
+    static func mapElements<T: TensorElement>(_ args: [NDArray], _ shape: [Int], ternary f: (T, T, T) -> T) -> NDArray {
+        mapElements(args, shape) { a, b, c, i in f(a[i], b[i], c[i]) }
+    }
+
+    private static func mapElements<T: TensorElement>(_ args: [NDArray], _ shape: [Int],
+                                                      _ element: (UnsafePointer<T>, UnsafePointer<T>, UnsafePointer<T>, Int) -> T) -> NDArray {
         var out = NDArray(uninitialized: shape, dtype: T.dtype)
         let n = out.count
         let o = out.storage.pointer.assumingMemoryBound(to: T.self)
-        if args.count == 1, let f = unary {
-            args[0].withUnsafeElements(as: T.self) { a in for i in 0..<n { o[i] = f(a[i]) } }
-        } else if args.count == 2, let f = binary {
-            args[0].withUnsafeElements(as: T.self) { a in
-                args[1].withUnsafeElements(as: T.self) { b in for i in 0..<n { o[i] = f(a[i], b[i]) } }
-            }
-        } else {
-            throw unsupported(op, T.dtype)
+        func pointer(_ k: Int) -> UnsafePointer<T> {
+            let x = args[Swift.min(k, args.count - 1)]
+            return UnsafePointer((x.storage.pointer + x.offset * x.dtype.itemSize).assumingMemoryBound(to: T.self))
         }
+        let a = pointer(0), b = pointer(1), c = pointer(2)
+        for i in 0..<n { o[i] = element(a, b, c, i) }
         out.offset = 0
-        return out
+        return withExtendedLifetime(args) { out }
     }
 
-    static func compareArrays(_ op: ScalarOp, _ a: NDArray, _ b: NDArray, _ dtype: DType, _ shape: [Int]) throws -> NDArray {
-        func run<T: TensorElement & Comparable>(_: T.Type) throws -> NDArray {
-            guard let f = ScalarKernels.compare(op, T.self) else { throw unsupported(op, dtype) }
+    static func compareArrays(_ op: ScalarOp, _ truth: ScalarDefinition.Comparison, _ a: NDArray, _ b: NDArray, _ dtype: DType, _ shape: [Int]) throws -> NDArray {
+        func run<T: TensorElement & Comparable>(_: T.Type) -> NDArray {
             let x = a.scalars(as: T.self), y = b.scalars(as: T.self)
-            return NDArray((0..<x.count).map { f(x[$0], y[$0]) }, shape: shape)
+            return NDArray((0..<x.count).map { truth.holds(x[$0], y[$0]) }, shape: shape)
         }
         switch dtype {
-        case .int8: return try run(Int8.self)
-        case .int16: return try run(Int16.self)
-        case .int32: return try run(Int32.self)
-        case .int64: return try run(Int64.self)
-        case .float32: return try run(Float.self)
-        case .float64: return try run(Double.self)
+        case .int8: return run(Int8.self)
+        case .int16: return run(Int16.self)
+        case .int32: return run(Int32.self)
+        case .int64: return run(Int64.self)
+        case .float32: return run(Float.self)
+        case .float64: return run(Double.self)
         case .complex64, .complex128:
-            guard op == .eq || op == .neq else { throw unsupported(op, dtype) }
+            // Complex numbers are not ordered: only equality is defined.
+            guard truth.equal && !truth.less && !truth.greater || !truth.equal && truth.less && truth.greater else { throw unsupported(op, dtype) }
             let x = a.scalars(as: Complex<Double>.self), y = b.scalars(as: Complex<Double>.self)
-            return NDArray((0..<x.count).map { (x[$0] == y[$0]) == (op == .eq) }, shape: shape)
+            return NDArray((0..<x.count).map { (x[$0] == y[$0]) == truth.equal }, shape: shape)
         case .bool: throw unsupported(op, dtype)
         }
     }
 
-    static func select(_ cond: [Bool], _ a: NDArray, _ b: NDArray, _ shape: [Int]) throws -> NDArray {
+    static func select(_ cond: [Bool], _ a: NDArray, _ b: NDArray, _ shape: [Int]) -> NDArray {
         func run<T: TensorElement>(_: T.Type) -> NDArray {
             let x = a.scalars(as: T.self), y = b.scalars(as: T.self)
             return NDArray((0..<cond.count).map { cond[$0] ? x[$0] : y[$0] }, shape: shape)

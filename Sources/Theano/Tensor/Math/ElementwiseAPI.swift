@@ -74,6 +74,44 @@ public func floor(_ x: TensorVariable) -> TensorVariable { elemwise(.floor, [x])
 public func ceil(_ x: TensorVariable) -> TensorVariable { elemwise(.ceil, [x]) }
 public func sgn(_ x: TensorVariable) -> TensorVariable { elemwise(.sgn, [x]) }
 public func neg(_ x: TensorVariable) -> TensorVariable { elemwise(.neg, [x]) }
+public func exp2(_ x: TensorVariable) -> TensorVariable { elemwise(.exp2, [x]) }
+public func log2(_ x: TensorVariable) -> TensorVariable { elemwise(.log2, [x]) }
+public func log10(_ x: TensorVariable) -> TensorVariable { elemwise(.log10, [x]) }
+public func sinh(_ x: TensorVariable) -> TensorVariable { elemwise(.sinh, [x]) }
+public func cosh(_ x: TensorVariable) -> TensorVariable { elemwise(.cosh, [x]) }
+public func arcsin(_ x: TensorVariable) -> TensorVariable { elemwise(.arcsin, [x]) }
+public func arccos(_ x: TensorVariable) -> TensorVariable { elemwise(.arccos, [x]) }
+public func arctan(_ x: TensorVariable) -> TensorVariable { elemwise(.arctan, [x]) }
+public func arcsinh(_ x: TensorVariable) -> TensorVariable { elemwise(.arcsinh, [x]) }
+public func arccosh(_ x: TensorVariable) -> TensorVariable { elemwise(.arccosh, [x]) }
+public func arctanh(_ x: TensorVariable) -> TensorVariable { elemwise(.arctanh, [x]) }
+public func deg2rad(_ x: TensorVariable) -> TensorVariable { elemwise(.deg2rad, [x]) }
+public func rad2deg(_ x: TensorVariable) -> TensorVariable { elemwise(.rad2deg, [x]) }
+/// Rounds toward zero.
+public func trunc(_ x: TensorVariable) -> TensorVariable { elemwise(.trunc, [x]) }
+/// `x · log(x)`, 0 at 0.
+public func xlogx(_ x: TensorVariable) -> TensorVariable { elemwise(.xlogx, [x]) }
+/// Whether each element is NaN (false for integers).
+public func isnan(_ x: TensorVariable) -> TensorVariable { elemwise(.isnan, [x]) }
+/// Whether each element is ±∞ (false for integers).
+public func isinf(_ x: TensorVariable) -> TensorVariable { elemwise(.isinf, [x]) }
+
+// MARK: Special functions
+
+public func erf(_ x: TensorVariable) -> TensorVariable { elemwise(.erf, [x]) }
+public func erfc(_ x: TensorVariable) -> TensorVariable { elemwise(.erfc, [x]) }
+/// The scaled complementary error function, `exp(x²) · erfc(x)`, finite where erfc underflows.
+public func erfcx(_ x: TensorVariable) -> TensorVariable { elemwise(.erfcx, [x]) }
+public func erfinv(_ x: TensorVariable) -> TensorVariable { elemwise(.erfinv, [x]) }
+public func erfcinv(_ x: TensorVariable) -> TensorVariable { elemwise(.erfcinv, [x]) }
+/// The gamma function Γ(x).
+public func gamma(_ x: TensorVariable) -> TensorVariable { elemwise(.gamma, [x]) }
+/// log |Γ(x)|.
+public func gammaln(_ x: TensorVariable) -> TensorVariable { elemwise(.gammaln, [x]) }
+/// The digamma function ψ(x) = d/dx log Γ(x).
+public func psi(_ x: TensorVariable) -> TensorVariable { elemwise(.psi, [x]) }
+/// The trigamma function ψ₁(x) = d/dx ψ(x) (Theano's `tri_gamma`).
+public func trigamma(_ x: TensorVariable) -> TensorVariable { elemwise(.trigamma, [x]) }
 
 /// How `round` breaks ties.
 public enum RoundingMode: Sendable { case halfToEven, halfAwayFromZero }
@@ -94,6 +132,14 @@ public func mod(_ a: some TensorConvertible, _ b: some TensorConvertible) -> Ten
 /// Floor division, Python's `//`.
 public func intDiv(_ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable { elemwise(.intDiv, [a.asTensor(), b.asTensor()]) }
 public func trueDiv(_ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable { elemwise(.trueDiv, [a.asTensor(), b.asTensor()]) }
+/// The angle of the point (x, y), in (-π, π].
+public func arctan2(_ y: some TensorConvertible, _ x: some TensorConvertible) -> TensorVariable { elemwise(.arctan2, [y.asTensor(), x.asTensor()]) }
+/// `sqrt(a² + b²)` without overflow.
+public func hypot(_ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable { elemwise(.hypot, [a.asTensor(), b.asTensor()]) }
+/// `log(exp(a) + exp(b))` without overflow.
+public func logaddexp(_ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable { elemwise(.logaddexp, [a.asTensor(), b.asTensor()]) }
+/// `x · log(y)`, 0 where x is 0.
+public func xlogy0(_ x: some TensorConvertible, _ y: some TensorConvertible) -> TensorVariable { elemwise(.xlogy0, [x.asTensor(), y.asTensor()]) }
 
 public func lt(_ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable { elemwise(.lt, [a.asTensor(), b.asTensor()]) }
 public func gt(_ a: some TensorConvertible, _ b: some TensorConvertible) -> TensorVariable { elemwise(.gt, [a.asTensor(), b.asTensor()]) }
