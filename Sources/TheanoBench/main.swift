@@ -11,7 +11,8 @@ struct Figure {
 }
 
 nonisolated(unsafe) var figures: [Figure] = []
-nonisolated(unsafe) let only = CommandLine.arguments.dropFirst().first
+/// The one workload to run, when the command line names one.
+enum Selection { static let only = CommandLine.arguments.dropFirst().first }
 
 func emit(_ workload: String, _ metric: String, _ value: Double) {
     figures.append(Figure(workload: workload, metric: metric, value: value))
@@ -51,7 +52,7 @@ func settle<T>(_ f: Function<T>, _ what: String) {
 }
 
 func run(_ id: String, _ body: () throws -> Void) {
-    guard only == nil || only == id else { return }
+    guard Selection.only == nil || Selection.only == id else { return }
     do { try body() } catch { print("peer=swift-theano workload=\(id) status=skip reason=\"\(error)\"") }
 }
 

@@ -218,7 +218,7 @@ extension NDArray {
     public func astype(_ target: DType) -> NDArray {
         if target == dtype { return self }
         if let fast = contiguousFloatConversion(to: target) { return fast }
-        var out = NDArray(uninitialized: shape, dtype: target)
+        let out = NDArray(uninitialized: shape, dtype: target)
         func convert<S: TensorElement>(_: S.Type) {
             func into<D: TensorElement>(_: D.Type) {
                 let s = storage.pointer.assumingMemoryBound(to: S.self)

@@ -53,7 +53,7 @@ extension Array: NDArrayConvertible where Element: NDArrayConvertible {
             throw TheanoError(.shapeMismatch, "NDArray: nested arrays are ragged; every row must have shape \(inner), got \(rows.map(\.shape))")
         }
         let dtype = DType.upcast(rows.map(\.dtype))
-        var out = NDArray(uninitialized: [count] + inner, dtype: dtype)
+        let out = NDArray(uninitialized: [count] + inner, dtype: dtype)
         let rowBytes = inner.reduce(1, *) * dtype.itemSize
         for (i, row) in rows.enumerated() {
             let c = row.astype(dtype).contiguous()

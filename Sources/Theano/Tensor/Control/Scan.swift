@@ -118,7 +118,7 @@ struct RowViews {
 enum ScanStacking {
     static func stack(_ values: [NDArray], dtype: DType) throws -> NDArray {
         let shape = values[0].shape
-        var out = NDArray(uninitialized: [values.count] + shape, dtype: dtype)
+        let out = NDArray(uninitialized: [values.count] + shape, dtype: dtype)
         let stride = shape.reduce(1, *)
         for (t, v) in values.enumerated() {
             guard v.shape == shape else { throw OpFailure(.shapeMismatch, "scan: step \(t) gave shape \(v.shape), earlier steps \(shape)") }

@@ -51,7 +51,7 @@ public struct ScanGrad: SubgraphOp {
         let rest = Array(scanInputs[(1 + s + recurrent.count)...])
         let grad = box.graph
 
-        var sequenceGrads = sequences.map { NDArray(zeros: $0.shape, dtype: $0.dtype.isDiscrete ? .float64 : $0.dtype) }
+        let sequenceGrads = sequences.map { NDArray(zeros: $0.shape, dtype: $0.dtype.isDiscrete ? .float64 : $0.dtype) }
         var restGrads = rest.map { NDArray(zeros: $0.shape, dtype: $0.dtype.isDiscrete ? .float64 : $0.dtype) }
         var carried = initials.map { NDArray(zeros: $0.shape, dtype: $0.dtype) }
         let first = forward.truncateGradient > 0 ? Swift.max(0, steps - forward.truncateGradient) : 0

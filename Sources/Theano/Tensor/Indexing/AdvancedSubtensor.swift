@@ -42,7 +42,7 @@ public struct AdvancedIncSubtensor1: Op {
     }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
-        var x = inputs[0].copy()
+        let x = inputs[0].copy()
         let rows = try RowIndices.resolve(inputs[2], size: x.shape[0])
         let regionShape = [rows.count] + x.shape.dropFirst()
         let padded = Array(repeating: 1, count: regionShape.count - inputs[1].ndim) + inputs[1].shape

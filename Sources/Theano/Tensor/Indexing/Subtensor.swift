@@ -65,7 +65,7 @@ public struct IncSubtensor: Op {
     }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
-        var x = inputs[0].copy()
+        let x = inputs[0].copy()
         let (ranges, dropped) = try IndexResolution.resolve(items, inputs.dropFirst(2).map { Int($0.item(as: Int64.self)) }, shape: x.shape)
         let regionView = x.sliced(ranges, dropping: dropped)
         let shape = try Elemwise.broadcastShape([regionView.shape, Array(repeating: 1, count: regionView.ndim - inputs[1].ndim) + inputs[1].shape])

@@ -20,7 +20,7 @@ public struct Join: Op {
             }
         }
         shape[axis] = inputs.reduce(0) { $0 + $1.shape[axis] }
-        var out = NDArray(uninitialized: shape, dtype: dtype)
+        let out = NDArray(uninitialized: shape, dtype: dtype)
         var start = 0
         for x in inputs {
             let size = x.shape[axis]
