@@ -101,6 +101,28 @@ import Testing
 
     /// Regression: sigmoid's C had exp in both arms of a branch, which kept GCC from vectorizing the
     /// loop, and W5 ran at half the VM's speed. It computes exp once and branches on values only.
+    /// Regression: kernels vectorized libm calls with other libmvec entry points than the VM's (the
+    /// AVX-512 ones on such CPUs, SSE ones for loop remainders), so tanh, log1p and softplus changed in
+    /// the last bits when a kernel was swapped in under a running function.
+    @Test(.enabled(if: compilerPresent), arguments: [DType.float32, .float64])
+    func kernelsGiveTheVMsBitsSoResultsNeverChangeMidRun(_ dtype: DType) throws {
+        let x = tensor(dtype: dtype, broadcastable: [false], name: "x")
+        let graphs: [(String, TensorVariable)] = [
+            ("tanh", tanh(x)), ("log1p", log1p(abs(x))), ("softplus", softplus(x)), ("sigmoid", sigmoid(x)),
+            ("exp(sin(x²))", exp(sin(x * x))), ("expm1 and erf", expm1(x) * erf(x)), ("cosh", cosh(x) - 1),
+        ]
+        for (name, expr) in graphs {
+            let vm = try VMVariant.builtInKernels.function([x], expr)
+            let compiled = try VMVariant.generatedC.function([x], expr)
+            if case .ready = compiled.generatedC {} else { Issue.record("\(name): \(compiled.generatedC)") }
+            for count in [5, 13, 2047, 4099] {
+                let value = VMPerOpConformanceTests.inputs(count, dtype, seed: UInt64(count))
+                let a = try vm(value).doubles, b = try compiled(value).doubles
+                #expect(zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }, "\(name) \(dtype) \(count)")
+            }
+        }
+    }
+
     @Test func sigmoidInCComputesExpOnceAndBranchesOnValues() throws {
         let c = try #require(CKernelSource.expression(.sigmoid, ["r0"], "double"))
         #expect(c.components(separatedBy: "exp(").count == 2, "\(c)")

@@ -35,19 +35,17 @@ struct CCompiler: Sendable {
               let first = version.output.split(separator: "\n").first else {
             return .failure(.init("\(path) does not answer --version"))
         }
-        let isClang = first.contains("clang")
-        // Exact IEEE semantics: no fast-math, and no fused multiply-adds, so results keep the VM's bits.
-        // Without errno, GCC vectorizes libm calls through the source's `simd` declarations; clang needs
-        // to be told that libmvec exists.
+        // Exact IEEE semantics: no fast-math, no fused multiply-adds, and no libm calls vectorized behind
+        // our back (the source calls libmvec itself where the VM does), so results keep the VM's bits.
         var flags = (optimization ?? "-O3 -march=native").split(separator: " ").map(String.init) + ["-fno-math-errno", "-ffp-contract=off"]
-        if isClang && theano_vmath_available() != 0 { flags += ["-fveclib=libmvec"] }
         flags += ["-fPIC", "-shared"]
         return .success(CCompiler(path: path, identity: String(first), flags: flags))
     }
 
     /// Compiles `source` (a .c file) to the shared library `output`; throws with the compiler's messages.
     func compile(_ source: String, to output: String) throws {
-        let result = try ExternalProgram.run(path, flags + ["-o", output, source, "-lm"])
+        let libraries = VectorMath.available ? ["-lm", "-l:libmvec.so.1"] : ["-lm"]
+        let result = try ExternalProgram.run(path, flags + ["-o", output, source] + libraries)
         guard result.status == 0 else {
             throw TheanoError(.compilationFailed, "\(path) failed on \(source) (exit \(result.status)):\n\(result.output.suffix(2000))")
         }

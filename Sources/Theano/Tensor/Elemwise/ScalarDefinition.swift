@@ -27,6 +27,10 @@ struct ScalarDefinition {
     /// The libm name of a one-argument function that glibc's libmvec vectorizes (`"exp"` finds
     /// `_ZGVdN4v_exp` and `_ZGVdN8v_expf`); the VM and generated C call the same entry points.
     var vector: String?
+    /// For an op built on vector-math entries (sigmoid, softplus): `pre` of the argument, then each libm
+    /// function of `calls` in turn, then `post`, where `$v` is that result and `$0` the argument. The VM's
+    /// block for the op computes the same stages, so C kernels can call the same entry points.
+    var stages: CStages?
     /// Whether the float64 result rounded to float32 is the float32 result (correctly rounded operations),
     /// so a float32 step may run in a float64 register program.
     var exactWhenRounded = false
@@ -191,14 +195,22 @@ enum ComplexForm {
 
 // MARK: C
 
+struct CStages {
+    let pre: CTemplate
+    let calls: [String]
+    let post: CTemplate
+}
+
 /// A C expression with placeholders: `$0`…`$2` are the arguments, `$t` the register type (`float` or
 /// `double`) and `$f` libm's suffix for it (`f` or nothing), so `exp$f($0)` is `expf(r3)` in a float kernel.
 struct CTemplate: ExpressibleByStringLiteral {
     let text: String
     init(stringLiteral text: String) { self.text = text }
 
-    func render(_ args: [String], type: String) -> String {
+    func render(_ args: [String], type: String, value: String? = nil) -> String {
         var out = text.replacingOccurrences(of: "$t", with: type)
+        if let value { out = out.replacingOccurrences(of: "$v", with: value) }
+        out = out
             .replacingOccurrences(of: "$f", with: type == "float" ? "f" : "")
         for (i, a) in args.enumerated().reversed() { out = out.replacingOccurrences(of: "$\(i)", with: a) }
         return out

@@ -216,12 +216,14 @@ public indirect enum ScalarOp: Hashable, Sendable, CustomStringConvertible {
                                   blocks: (Activation.sigmoidBlock, Activation.sigmoidBlock)),
                      // exp(-|x|) never overflows: 1/(1+e) for x ≥ 0, e/(1+e) below. The branch picks a value,
                      // not a computation, so the loop stays free of control flow and vectorizes.
-                     c: "({ const $t e = exp$f(-fabs$f($0)); ($0 >= 0 ? ($t)1 : e) / (1 + e); })")
+                     c: "({ const $t e = exp$f(-fabs$f($0)); ($0 >= 0 ? ($t)1 : e) / (1 + e); })",
+                     stages: CStages(pre: "-fabs$f($0)", calls: ["exp"], post: "($0 >= 0 ? ($t)1 : $v) / (1 + $v)"))
         case .softplus:
             return D(name: "softplus", arity: 1, output: .float, gradient: { x, _, gz in [gz * Theano.sigmoid(x[0])] },
                      real: .unary(Activation.softplus, Activation.softplus,
                                   blocks: (Activation.softplusBlock, Activation.softplusBlock)),
-                     c: "(($t)0 >= $0 ? ($t)0 : $0) + log1p$f(exp$f(-fabs$f($0)))")
+                     c: "(($t)0 >= $0 ? ($t)0 : $0) + log1p$f(exp$f(-fabs$f($0)))",
+                     stages: CStages(pre: "-fabs$f($0)", calls: ["exp", "log1p"], post: "$v + (($t)0 >= $0 ? ($t)0 : $0)"))
 
         // MARK: Special functions
         case .erf:
