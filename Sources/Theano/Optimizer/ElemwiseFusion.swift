@@ -34,8 +34,7 @@ enum ElemwiseFusion {
                 Composite.Step(op: step.op, args: step.args.map { $0 < 0 ? n + (-$0 - 1) : $0 }, dtype: step.dtype)
             }
             let composite = Composite(inputCount: n, inputDTypes: inputs.map(\.dtype), steps: renumbered)
-            let lifted = inputs.map { v -> TensorVariable in v.ndim == out.ndim ? v : v }
-            let replacement = Elemwise(.composite(composite), inputBroadcastable: lifted.map(\.broadcastable))(lifted)
+            let replacement = Elemwise(.composite(composite), inputBroadcastable: inputs.map(\.broadcastable))(inputs)
             if let fitted = replacement.fitted(to: out.type), graph.replace(out, with: fitted, reason: "elemwise_fusion") { fused += 1 }
         }
         if fused > 0 {

@@ -1,14 +1,12 @@
 /// A private, mutable copy of the user's graph that the optimizer rewrites and the backends run.
 ///
-/// It tracks clients (who reads each variable) so that replacing a variable updates every reader,
-/// and it notifies listeners of each change, which is how rewrites learn what to revisit.
+/// It tracks clients (who reads each variable) so that replacing a variable updates every reader.
 public final class FunctionGraph {
     public private(set) var inputs: [TensorVariable]
     public private(set) var outputs: [TensorVariable]
     /// Readers of each variable: (node, input position); a node of nil means "graph output at that index".
     private(set) var clients: [TensorVariable: [(node: Apply?, index: Int)]] = [:]
     private(set) var nodeSet = Set<ObjectIdentifier>()
-    var listeners: [(FunctionGraphChange) -> Void] = []
     /// Which rewrite produced a node, for the debug mode's report.
     var producedBy: [ObjectIdentifier: String] = [:]
     /// In-place plan, filled by the `inplace` pass (see ``InplaceMarking``): node → index of the input
@@ -90,7 +88,6 @@ public final class FunctionGraph {
             if owner.origin == nil { owner.origin = old.owner?.origin ?? old.owner }
         }
         rebuildClientsIncrementally(old: old, new: new, uses: uses)
-        for listener in listeners { listener(.replaced(old: old, new: new, reason: reason)) }
         return true
     }
 
@@ -110,8 +107,4 @@ public final class FunctionGraph {
 
     /// Drops client entries of nodes no longer reachable; call after a batch of rewrites.
     func pruneUnreachable() { rebuildClients() }
-}
-
-public enum FunctionGraphChange {
-    case replaced(old: TensorVariable, new: TensorVariable, reason: String)
 }

@@ -28,12 +28,7 @@ public struct LocalRewrite: Sendable {
 /// Applies local rewrites over the graph until none fires (Theano's equilibrium optimizer), walking
 /// nodes from inputs to outputs. A budget stops a rewrite set that keeps growing the graph.
 struct EquilibriumPass {
-    /// Which end of the graph each sweep starts from. Theano's default is inputs to outputs; outputs
-    /// to inputs lets a rewrite of a consumer see its producers before they change.
-    enum Order { case inputsToOutputs, outputsToInputs }
-
     let rewrites: [LocalRewrite]
-    var order: Order = .inputsToOutputs
 
     /// Returns how many rewrites fired.
     @discardableResult
@@ -45,8 +40,7 @@ struct EquilibriumPass {
         while changed && rounds < 32 && nodeBudget > 0 {
             changed = false
             rounds += 1
-            let sweep = order == .inputsToOutputs ? graph.toposort : graph.toposort.reversed()
-            for node in sweep {
+            for node in graph.toposort {
                 for rewrite in rewrites {
                     guard graph.contains(node) else { break }
                     let start = record ? Date() : Date.distantPast
