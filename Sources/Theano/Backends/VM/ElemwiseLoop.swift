@@ -282,8 +282,8 @@ struct SumJob: @unchecked Sendable {
         defer { buffer.deallocate() }
         loop.execute(sources, into: buffer, range: start..<(start + n))
         return loop.dtype == .float32
-            ? ReduceKernels.pairwiseSum(UnsafePointer(buffer.assumingMemoryBound(to: Float.self)), n)
-            : ReduceKernels.pairwiseSum(UnsafePointer(buffer.assumingMemoryBound(to: Double.self)), n)
+            ? PairwiseSum.sum(UnsafePointer(buffer.assumingMemoryBound(to: Float.self)), n)
+            : PairwiseSum.sum(UnsafePointer(buffer.assumingMemoryBound(to: Double.self)), n)
     }
 }
 

@@ -49,7 +49,7 @@ final class VMProgram: Program, @unchecked Sendable {
 
     init(_ schedule: Schedule, inplace: [ObjectIdentifier: Int] = [:], generatedC: Mode.GeneratedC = .off) {
         self.schedule = schedule
-        var kernels = schedule.steps.map { NodeKernel.choose(for: $0.node) }
+        var kernels = schedule.steps.map { NodeKernel.choose(for: $0.node, table: .cpu) }
         var destroys = schedule.steps.map { inplace[ObjectIdentifier($0.node)] }
         NodeKernel.fuseSums(schedule, &kernels, &destroys)
         self.kernels = kernels
@@ -113,10 +113,15 @@ final class VMProgram: Program, @unchecked Sendable {
                     slots[resultSlot] = NDArray(scalar: total).astype(dtype)
                 case .skip:
                     break
-                case .perform, .subgraph:
+                case .subgraph(let op):
                     gather(step, slots, into: &arguments)
-                    let outs = if case .subgraph(let op) = kernels[k] { try op.perform(arguments, onVM: true) } else { try step.node.op.perform(arguments) }
-                    for (slot, value) in zip(step.outputSlots, outs) { slots[slot] = value }
+                    for (slot, value) in zip(step.outputSlots, try op.perform(arguments, onVM: true)) { slots[slot] = value }
+                case .native(let implementation):
+                    gather(step, slots, into: &arguments)
+                    for (slot, value) in zip(step.outputSlots, try implementation(arguments)) { slots[slot] = value }
+                case .perform:
+                    gather(step, slots, into: &arguments)
+                    for (slot, value) in zip(step.outputSlots, try step.node.op.perform(arguments)) { slots[slot] = value }
                 }
             } catch {
                 throw NodeFailure.error(step.node, error, step.inputSlots.map { slots[$0] })
@@ -142,11 +147,14 @@ enum NodeKernel {
     case skip
     /// Scan and ifelse, which run their subgraphs on the VM too.
     case subgraph(any SubgraphOp)
+    /// The kernel table's implementation.
+    case native(KernelTable.Implementation)
     case perform
 
-    static func choose(for node: Apply) -> NodeKernel {
+    static func choose(for node: Apply, table: KernelTable) -> NodeKernel {
         if let e = node.op as? Elemwise, let loop = ElemwiseLoop(e, node) { return .elemwise(loop) }
         if let op = node.op as? any SubgraphOp { return .subgraph(op) }
+        if let implementation = table.implementation(for: node.op) { return .native(implementation) }
         return .perform
     }
 

@@ -14,6 +14,13 @@ public struct Dot: Op {
     }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
+        [try Dot.product(inputs, multiply: referenceMatrixMultiply)]
+    }
+
+    /// numpy's `dot` by way of one (m, k) × (k, n) product, computed by `multiply`; a backend may
+    /// also pass a direct matrix·vector product for the rank-1 cases (nil when it declines).
+    static func product(_ inputs: [NDArray], multiply: (NDArray, NDArray) -> NDArray,
+                        matrixVector: ((NDArray, NDArray) -> NDArray?)? = nil) throws -> NDArray {
         let dtype = DType.upcast(inputs[0].dtype, inputs[1].dtype)
         let a = inputs[0].astype(dtype), b = inputs[1].astype(dtype)
         let k = a.shape[a.ndim - 1]
@@ -21,7 +28,7 @@ public struct Dot: Op {
         guard k == kb else {
             throw OpFailure(.shapeMismatch, input: 1, "shapes \(a.shape) and \(b.shape) are not aligned: dimension \(a.ndim - 1) of the first (\(k)) differs from dimension \(max(b.ndim - 2, 0)) of the second (\(kb))")
         }
-        if a.ndim + b.ndim == 3, let product = matrixVectorProduct(a, b) { return [product] }
+        if a.ndim + b.ndim == 3, let product = matrixVector?(a, b) { return product }
         // Flatten to one matrix product: a as (m, k), b as (k, n) with its other axes folded into n.
         let m = a.count / max(k, 1)
         // Vectors and matrices enter as views (a transpose stays a transpose); higher ranks are folded.
@@ -32,10 +39,10 @@ public struct Dot: Op {
         let b2: NDArray = b.ndim == 1 ? b.matrixView(rows: k, rowStride: b.strides[0], columnStride: 0)
             : b.ndim == 2 ? b
             : b.transposed([b.ndim - 2] + Array(0..<(b.ndim - 2)) + [b.ndim - 1]).reshaped([k, bFront.reduce(1, *) * n])
-        let product = matrixMultiply(a2, b2)
-        if a.ndim == 2 && b.ndim == 2 { return [product] }
+        let product = multiply(a2, b2)
+        if a.ndim == 2 && b.ndim == 2 { return product }
         let outShape = Array(a.shape.dropLast()) + (b.ndim == 1 ? [] : bFront + [n])
-        return [product.reshaped(outShape)]
+        return product.reshaped(outShape)
     }
 
     public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {

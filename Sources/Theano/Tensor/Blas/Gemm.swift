@@ -15,6 +15,11 @@ public struct Gemm: Op {
     }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
+        [try combine(inputs, multiply: referenceMatrixMultiply)]
+    }
+
+    /// α·(A·B) + β·C with the product computed by `multiply`.
+    func combine(_ inputs: [NDArray], multiply: (NDArray, NDArray) -> NDArray) throws -> NDArray {
         let (c, a, b) = (inputs[0], inputs[1], inputs[2])
         guard a.shape[1] == b.shape[0] else {
             throw OpFailure(.shapeMismatch, input: 2, "shapes \(a.shape) and \(b.shape) are not aligned")
@@ -22,7 +27,7 @@ public struct Gemm: Op {
         guard c.shape == [a.shape[0], b.shape[1]] else {
             throw OpFailure(.shapeMismatch, input: 0, "the product has shape \([a.shape[0], b.shape[1]]), but C has shape \(c.shape)")
         }
-        var product = matrixMultiply(a, b)
+        var product = multiply(a, b).contiguous()
         let cc = c.contiguous()
         func combine<T: FloatTensorElement>(_: T.Type) {
             let p = product.storage.pointer.assumingMemoryBound(to: T.self), q = cc.baseAddress.assumingMemoryBound(to: T.self)
@@ -31,7 +36,7 @@ public struct Gemm: Op {
         }
         if c.dtype == .float32 { combine(Float.self) } else { combine(Double.self) }
         product.offset = 0
-        return withExtendedLifetime(cc) { [product] }
+        return withExtendedLifetime(cc) { product }
     }
 
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {

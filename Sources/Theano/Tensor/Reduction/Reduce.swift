@@ -40,10 +40,16 @@ public struct Reduce: Op {
         if inner == 0 && (kind == .max || kind == .min) {
             throw OpFailure(.shapeMismatch, input: 0, "\(kind) of an empty axis has no identity (shape \(x.shape), axes \(axes))")
         }
-        if let fast = ReduceKernels.reduce(kind, x, axes: axes) { return [fast.astype(outDType)] }
-        // Reduced axes last, so each output element reduces one contiguous run.
-        let moved = x.transposed(kept + axes).contiguous()
         let outer = outShape.reduce(1, *)
+        if kind == .sum, x.dtype.isFloat, inner > 0, !kept.isEmpty, axes == Array(0..<axes.count) {
+            // numpy's order for leading axes: whole rows accumulate into the kept elements one by one.
+            let v = x.contiguous().doubles
+            var acc = Array(v[0..<outer])
+            for r in 1..<inner { for j in 0..<outer { acc[j] += v[r * outer + j] } }
+            return [NDArray(acc, shape: outShape).astype(outDType)]
+        }
+        // Reduced axes last, so each output element reduces one contiguous run (summed pairwise, as numpy).
+        let moved = x.transposed(kept + axes).contiguous()
         switch kind {
         case .sum, .prod:
             if x.dtype.isComplex {
@@ -61,7 +67,7 @@ public struct Reduce: Op {
             let r = v.withUnsafeBufferPointer { b in
                 (0..<outer).map { o in
                     guard inner > 0, let base = b.baseAddress else { return kind == .sum ? 0.0 : 1.0 }
-                    return kind == .sum ? ReduceKernels.pairwiseSum(base + o * inner, inner)
+                    return kind == .sum ? PairwiseSum.sum(base + o * inner, inner)
                         : v[o * inner..<(o + 1) * inner].reduce(1.0, *)
                 }
             }
