@@ -56,7 +56,7 @@ public func grad(_ cost: TensorVariable, wrt: [TensorVariable], considerConstant
     }
     let seedType = cost.dtype.isDiscrete ? config.floatX : cost.dtype
     // Differentiate the stabilised cost (log(sigmoid) as softplus, …), so the gradient graph is stable too.
-    let stableCost = Stabilizer.stabilized(cost, keeping: wrt + considerConstant)
+    let stableCost = RewriteDatabase.standard.stabilized(cost, keeping: wrt + considerConstant)
     let seed = onesLike(stableCost, dtype: seedType)
     let grads = try Gradient.backward(outputs: [stableCost], outputGrads: [seed], wrt: wrt, constants: Set(considerConstant))
     return try zip(wrt, grads).map { variable, g in

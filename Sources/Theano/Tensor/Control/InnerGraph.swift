@@ -16,7 +16,7 @@ struct InnerGraph: @unchecked Sendable {
         self.outputs = outputs
         freeVariables = leaves
         let graph = FunctionGraph(inputs: inputs + leaves, outputs: outputs)
-        _ = try GraphOptimizer.optimize(graph, mode: .fastRun)
+        _ = RewriteDatabase.standard.optimize(graph, mode: .fastRun)
         referenceProgram = try ReferenceLinker().link(graph)
         vmProgram = try VMLinker().link(graph)
     }

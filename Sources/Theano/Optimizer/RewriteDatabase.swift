@@ -1,0 +1,115 @@
+import Foundation
+
+/// Every graph transformation, in one database: local rewrites, which run to a fixed point within their
+/// phase, and whole-graph passes, each registered with a name, tags and a phase. `function`'s optimizer,
+/// the stabilization `grad` applies to a cost, and each backend's own fusion policy all read it, and
+/// `Mode.recordRewrites` reports every entry that changed the graph.
+///
+/// The phases follow Theano's order: merge, then canonicalize/stabilize/specialize to a fixed point
+/// (constant folding included), merge again, elementwise fusion, in-place marking.
+public final class RewriteDatabase: @unchecked Sendable {
+    public enum Phase: Int, CaseIterable, Sendable, Comparable {
+        case merge, rewrite, remerge, fusion, inplace
+        public static func < (a: Phase, b: Phase) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// A transformation of the whole graph; it records what it did in the report.
+    public struct Pass: Sendable {
+        public let name: String
+        public let tags: Set<String>
+        let run: @Sendable (FunctionGraph, inout RewriteReport) -> Void
+
+        public init(_ name: String, tags: Set<String>, _ run: @escaping @Sendable (FunctionGraph, inout RewriteReport) -> Void) {
+            (self.name, self.tags, self.run) = (name, tags, run)
+        }
+
+        func isEnabled(in mode: Mode) -> Bool { !mode.excluding.contains(name) && mode.excluding.isDisjoint(with: tags) }
+    }
+
+    public enum Entry: Sendable {
+        case local(LocalRewrite)
+        case pass(Pass)
+
+        var name: String {
+            switch self {
+            case .local(let rewrite): rewrite.name
+            case .pass(let pass): pass.name
+            }
+        }
+    }
+
+    private var entries: [(phase: Phase, entry: Entry)] = []
+    private let lock = NSLock()
+
+    public init() {}
+
+    public func register(_ entry: Entry, in phase: Phase) {
+        lock.withLock { entries.append((phase, entry)) }
+    }
+
+    /// The entries of one phase, in registration order; `extra` are a backend's own, run after them.
+    public func entries(in phase: Phase, extra: [(phase: Phase, entry: Entry)] = []) -> [Entry] {
+        lock.withLock { (entries + extra).filter { $0.phase == phase }.map(\.entry) }
+    }
+
+    /// The local rewrites of the fixed-point phase.
+    var localRewrites: [LocalRewrite] {
+        entries(in: .rewrite).compactMap { if case .local(let r) = $0 { r } else { nil } }
+    }
+
+    /// Rewrites `graph` in place as `mode` asks; `extra` are the linking backend's entries.
+    func optimize(_ graph: FunctionGraph, mode: Mode, extra: [(phase: Phase, entry: Entry)] = []) -> RewriteReport {
+        var report = RewriteReport()
+        guard mode.optimizer != .none else { return report }
+        let start = Date()
+        for phase in Phase.allCases {
+            // FAST_COMPILE keeps merging and the rewrites tagged fast_compile.
+            if mode.optimizer == .fastCompile && (phase == .fusion || phase == .inplace) { continue }
+            var locals: [LocalRewrite] = []
+            for entry in entries(in: phase, extra: extra) {
+                switch entry {
+                case .local(let rewrite):
+                    guard rewrite.isEnabled(in: mode) else { continue }
+                    if mode.optimizer == .fastCompile && !rewrite.tags.contains("fast_compile") && !mode.including.contains(rewrite.name) { continue }
+                    locals.append(rewrite)
+                case .pass(let pass):
+                    if pass.isEnabled(in: mode) { pass.run(graph, &report) }
+                }
+            }
+            if !locals.isEmpty { EquilibriumPass(rewrites: locals).run(graph, report: &report, record: mode.recordRewrites) }
+        }
+        report.totalSeconds = Date().timeIntervalSince(start)
+        return report
+    }
+
+    /// The stabilizing rewrites applied to an expression outside any function, keeping chosen variables
+    /// as they are. `grad` differentiates the result, so the gradient of `log(1 / (1 + exp(-z)))` is
+    /// built from `softplus`, not from a quotient that overflows.
+    func stabilized(_ expression: TensorVariable, keeping kept: [TensorVariable]) -> TensorVariable {
+        guard expression.owner != nil else { return expression }
+        let leaves = GraphWalk.inputs(of: [expression])
+        var inputs: [TensorVariable] = []
+        for v in leaves + kept where !inputs.contains(where: { $0 === v }) { inputs.append(v) }
+        let graph = FunctionGraph(inputs: inputs, outputs: [expression], keepingInputs: true)
+        var report = RewriteReport()
+        let fired = EquilibriumPass(rewrites: localRewrites.filter { $0.tags.contains("stabilize") }).run(graph, report: &report, record: false)
+        return fired == 0 ? expression : graph.outputs[0]
+    }
+
+    /// The package's rewrites. Backends add their own per function (see `Backend.rewrites`).
+    public static let standard: RewriteDatabase = {
+        let db = RewriteDatabase()
+        db.register(.pass(Pass("merge", tags: ["merge", "fast_compile"]) { graph, report in MergePass().run(graph, report: &report) }), in: .merge)
+        for rewrite in [
+            ConstantFolding.rewrite, ElemwiseRewrites.useless, Canonicalize.addTerms, Canonicalize.mulFactors,
+            ElemwiseRewrites.dimshuffleChain, ShapeRewrites.useless, ShapeRewrites.shapeToShapeI, ElemwiseRewrites.stabilize,
+            ElemwiseRewrites.logSumExp, ElemwiseRewrites.powSpecialize, ElemwiseRewrites.sumOfScaled, BlasRewrites.gemm,
+        ] + NNetRewrites.all + ScanRewrites.all {
+            db.register(.local(rewrite), in: .rewrite)
+        }
+        db.register(.pass(Pass("merge", tags: ["merge", "fast_compile"]) { graph, report in MergePass().run(graph, report: &report) }), in: .remerge)
+        db.register(.pass(Pass("elemwise_fusion", tags: ["fusion"]) { graph, report in ElemwiseFusion.run(graph, report: &report) }), in: .fusion)
+        db.register(.pass(Pass("inplace", tags: ["inplace"]) { graph, report in InplaceMarking.run(graph, report: &report) }), in: .inplace)
+        return db
+    }()
+}
