@@ -58,4 +58,15 @@ import Testing
         #expect(try evaluate([stop], arange(0.0, stop), [-Double.infinity]).count == 0)
         #expect(try evaluate([stop], arange(0.0, stop, 0.5), [2.0]).doubles == [0, 0.5, 1, 1.5])
     }
+
+    /// Python's `a[::sys.maxsize]` is `[a[0]]` and `a[::-sys.maxsize - 1]` is `[a[-1]]`.
+    @Test func slicesWithTheLargestStepsTakeOneElement() throws {
+        let v = dvector("v"), step = lscalar("step")
+        let values: [Double] = [1, 2, 3, 4]
+        #expect(try evaluate([v, step], v[.slice(nil, nil, step)], [values, Int64.max]).doubles == [1])
+        #expect(try evaluate([v, step], v[.slice(nil, nil, step)], [values, Int64.min]).doubles == [4])
+        #expect(try evaluate([v, step], v[.slice(constant(Int64(1)), nil, step)], [values, Int64.min + 1]).doubles == [2])
+        #expect(try evaluate([v, step], setSubtensor(v[.slice(nil, nil, step)], 0), [values, Int64.min]).doubles == [1, 2, 3, 0])
+        #expect(try evaluate([v, step], v[.slice(nil, nil, step)], [values, -3]).doubles == [4, 1])
+    }
 }
