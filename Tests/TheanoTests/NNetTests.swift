@@ -99,6 +99,35 @@ import Testing
         #expect(try evaluate([x], pool2d(x, ws: (2, 2), mode: .averageIncPad), [v]).doubles == [3.5, 5.5])
         #expect(try evaluate([x], pool2d(x, ws: (2, 2), ignoreBorder: true, pad: (1, 1), mode: .averageExcPad), [v]).shape == [2, 3])
     }
+
+    /// Theano's output size floors: with ignore_border=True, a window larger than the image leaves no
+    /// output (truncating division gave one window), and without it a partial window remains.
+    @Test func aWindowLargerThanTheImage() throws {
+        let x = dtensor4("x")
+        let image = NDArray([1.0, 2.0, 3.0, 4.0], shape: [1, 1, 2, 2])
+        for mode in [Mode.reference, .fastRun] {
+            #expect(try function([x], pool2d(x, ws: (3, 3)), mode: mode)(image).shape == [1, 1, 0, 0])
+            #expect(try function([x], pool2d(x, ws: (3, 3), stride: (1, 1)), mode: mode)(image).shape == [1, 1, 0, 0])
+            #expect(try function([x], pool2d(x, ws: (3, 3), ignoreBorder: false), mode: mode)(image).doubles == [4])
+        }
+    }
+
+    /// Regression: an empty image tripped a precondition (the output's planes were counted from its
+    /// elements); the result keeps the planes and has no windows.
+    @Test func emptyImagesGiveEmptyResults() throws {
+        let x = dtensor4("x")
+        for shape in [[2, 3, 0, 4], [2, 3, 0, 0], [0, 1, 4, 4]] {
+            let empty = NDArray(zeros: shape, dtype: .float64)
+            for (pool, expected) in [(pool2d(x, ws: (2, 2)), [2, 2]), (pool2d(x, ws: (2, 2), ignoreBorder: false), [2, 2]),
+                                     (pool2d(x, ws: (2, 2), pad: (1, 1), mode: .averageIncPad), [3, 3]),
+                                     (pool2d(x, ws: (3, 3), ignoreBorder: false, stride: (1, 1)), [2, 2])] {
+                let out = try evaluate([x], pool, [empty])
+                #expect(out.shape == Array(shape.prefix(2)) + shape.suffix(2).map { $0 == 0 ? 0 : expected[0] }, "\(shape)")
+                let g = try evaluate([x], try grad(pool.sum(), wrt: x), [empty])
+                #expect(g.shape == shape)
+            }
+        }
+    }
 }
 
 @Suite struct NNetGradientTests {
