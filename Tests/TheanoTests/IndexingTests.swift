@@ -95,6 +95,22 @@ import Testing
         #expect(try evaluate([m], setSubtensor(m[m > 2.5], 0), [value]).doubles == [1, 2, 0, 0, 0, 0])
     }
 
+    /// Regression: a mask of the wrong length picked rows anyway, and a transposed mask (same count of
+    /// elements) was read in x's order; numpy raises IndexError for both.
+    @Test func aMaskOfTheWrongShapeIsAnError() throws {
+        let v = dvector("v"), k = tensor(dtype: .bool, broadcastable: [false], name: "k"), mask = tensor(dtype: .bool, broadcastable: [false, false], name: "mask")
+        let short = try #require(throws: TheanoError.self) { try evaluate([v, k], v[k], [[1.0, 2.0, 3.0], [true, false]]) }
+        #expect(short.kind == .indexOutOfRange, "\(short)")
+        #expect(short.message.contains("the boolean mask of shape [2] does not match the indexed tensor of shape [3] along axis 0"), "\(short)")
+        #expect(short.message.contains("input 0: k"), "\(short)")
+        let transposed = try #require(throws: TheanoError.self) {
+            try evaluate([m, mask], m[mask], [value, [[true, false, true], [false, true, false]]])
+        }
+        #expect(transposed.message.contains("mask of shape [2, 3] does not match the indexed tensor of shape [3, 2] along axis 0"), "\(transposed)")
+        #expect(throws: TheanoError.self) { try evaluate([m, mask], setSubtensor(m[mask], 0), [value, [[true, false, true], [false, true, false]]]) }
+        #expect(try evaluate([v, k], v[k], [[1.0, 2.0, 3.0], [true, false, true]]).doubles == [1, 3])
+    }
+
     @Test func repeatedIndicesAccumulate() throws {
         let v = dvector("v"), idx = lvector("idx")
         #expect(try evaluate([v, idx], incSubtensor(v[idx], 1), [[0.0, 0.0, 0.0], [0, 2, 0]]).doubles == [2, 0, 1])

@@ -42,7 +42,7 @@ public struct AdvancedIncSubtensor1: Op {
     }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
-        var x = inputs[0].copy()
+        let x = inputs[0].copy()
         let rows = try RowIndices.resolve(inputs[2], size: x.shape[0])
         let regionShape = [rows.count] + x.shape.dropFirst()
         let padded = Array(repeating: 1, count: regionShape.count - inputs[1].ndim) + inputs[1].shape
@@ -86,18 +86,26 @@ public struct AdvancedIncSubtensor1: Op {
     }
 }
 
-/// The positions where a boolean mask is true, as an int64 vector (numpy's `flatnonzero`).
+/// The positions where a boolean mask is true, as an int64 vector (numpy's `flatnonzero`). Inputs: the
+/// mask and the tensor it indexes, whose leading dimensions must be the mask's shape, as numpy requires.
 public struct MaskPositions: Op {
     public var description: String { "MaskPositions" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
-        precondition(inputs[0].dtype == .bool, "a mask must be boolean, got \(inputs[0])")
+        precondition(inputs.count == 2 && inputs[0].dtype == .bool && inputs[0].ndim <= inputs[1].ndim,
+                     "x[mask]: a mask must be boolean, of rank at most x's, got \(inputs[0]) for \(inputs.count > 1 ? "\(inputs[1])" : "nothing")")
         return [TensorType(.int64, [false])]
     }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
-        let positions = inputs[0].scalars(as: Bool.self).enumerated().filter(\.element).map { Int64($0.offset) }
+        let (mask, x) = (inputs[0], inputs[1])
+        // numpy's IndexError: a mask of the wrong length, or a transposed one, is not read as another mask.
+        if let axis = (0..<mask.ndim).first(where: { mask.shape[$0] != x.shape[$0] }) {
+            throw OpFailure(.indexOutOfRange, input: 0,
+                            "x[mask]: the boolean mask of shape \(mask.shape) does not match the indexed tensor of shape \(x.shape) along axis \(axis): size of axis is \(x.shape[axis]) but size of corresponding boolean axis is \(mask.shape[axis])")
+        }
+        let positions = mask.scalars(as: Bool.self).enumerated().filter(\.element).map { Int64($0.offset) }
         return [NDArray(positions, shape: [positions.count])]
     }
-    public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] { [nil] }
+    public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] { [nil, nil] }
 }
 
 enum RowIndices {
@@ -127,9 +135,9 @@ extension TensorVariable {
     /// shape picks the flagged elements as a vector, and a boolean vector picks rows.
     func advancedIndex(_ index: TensorVariable) -> TensorVariable {
         if index.dtype == .bool {
-            if index.ndim == ndim && ndim > 1 { return AdvancedSubtensor1()(flatten(), MaskPositions()(index.flatten())) }
+            if index.ndim == ndim && ndim > 1 { return AdvancedSubtensor1()(flatten(), MaskPositions()(index, self)) }
             precondition(index.ndim == 1, "x[mask]: the mask must be a vector or have x's rank, got \(index.type) for \(type)")
-            return AdvancedSubtensor1()(self, MaskPositions()(index))
+            return AdvancedSubtensor1()(self, MaskPositions()(index, self))
         }
         return AdvancedSubtensor1()(self, index)
     }
