@@ -225,3 +225,63 @@ import Testing
         #expect(throws: TheanoError.self) { try f.call([batch, [1.0, 2.0, 3.0], [0.0, 0.0]]) }
     }
 }
+
+/// Where an activation or a loss meets ±∞, it takes its mathematical limit (not ∞ − ∞ = NaN), on the
+/// reference executor and on the VM, with its own kernels and with generated C, alike.
+@Suite struct NNetAtInfinityTests {
+    enum Backend: String, CaseIterable, Sendable { case reference, builtInKernels, generatedC }
+
+    static let inf = Double.infinity
+
+    func run(_ backend: Backend, _ inputs: [TensorVariable], _ outputs: [TensorVariable], _ args: [NDArray]) throws -> [[Double]] {
+        let f: Function<[NDArray]>
+        switch backend {
+        case .reference: f = try function(inputs, outputs, mode: .reference)
+        case .builtInKernels: f = try function(inputs, outputs, mode: VMVariant.builtInKernels.mode)
+        case .generatedC:
+            f = try function(inputs, outputs, mode: VMVariant.generatedC.mode)
+            if case .failed(let why) = f.generatedC { Issue.record("generated C failed: \(why)") }
+        }
+        return try f.call(args).map(\.doubles)
+    }
+
+    /// Equal, NaN matching NaN and infinities exactly; finite values within `tolerance`.
+    func matches(_ got: [Double], _ want: [Double], tolerance: Double = 1e-12) -> Bool {
+        got.count == want.count && zip(got, want).allSatisfy { g, w in
+            (g.isNaN && w.isNaN) || g == w || (g.isFinite && w.isFinite && Swift.abs(g - w) <= tolerance * Swift.max(1, Swift.abs(w)))
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func reluIsZeroAtMinusInfinityAndKeepsTheanosSlopeAtZero(_ backend: Backend) throws {
+        let x = dvector("x")
+        let v: [Double] = [-Self.inf, -1, 0, 2, 1e308, Self.inf, .nan]
+        let plain = relu(x), leaky = relu(x, alpha: 0.1)
+        let r = try run(backend, [x], [plain, leaky, try grad(plain.sum(), wrt: x), try grad(leaky.sum(), wrt: x)], [NDArray(v)])
+        #expect(matches(r[0], [0, 0, 0, 2, 1e308, Self.inf, .nan]), "\(r[0])")
+        #expect(matches(r[1], [-Self.inf, -0.1, 0, 2, 1e308, Self.inf, .nan]), "\(r[1])")
+        #expect(matches(Array(r[2].prefix(6)), [0, 0, 0.5, 1, 1, 1]), "\(r[2])")
+        #expect(matches(Array(r[3].prefix(6)), [0.1, 0.1, 0.55, 1, 1, 1]), "\(r[3])")
+    }
+
+    @Test(arguments: Backend.allCases)
+    func softsignTendsToPlusOrMinusOne(_ backend: Backend) throws {
+        let x = dvector("x")
+        let y = softsign(x)
+        let r = try run(backend, [x], [y, try grad(y.sum(), wrt: x)], [NDArray([-Self.inf, -1, 0, 3, Self.inf, .nan])])
+        #expect(matches(r[0], [-1, -0.5, 0, 0.75, 1, .nan]), "\(r[0])")
+        #expect(matches(Array(r[1].prefix(5)), [0, 0.25, 1, 1.0 / 16, 0]), "\(r[1])")
+    }
+
+    @Test(arguments: Backend.allCases)
+    func binaryCrossentropyFromInfiniteLogitsIsItsLimit(_ backend: Backend) throws {
+        let x = dvector("x"), t = dvector("t")
+        let loss = sigmoidBinaryCrossentropy(x, t)
+        let logits: [Double] = [Self.inf, -Self.inf, Self.inf, -Self.inf, Self.inf, 2]
+        let targets: [Double] = [1, 0, 0, 1, 0.25, 1]
+        let r = try run(backend, [x, t], [loss, try grad(loss.sum(), wrt: x)], [NDArray(logits), NDArray(targets)])
+        #expect(matches(r[0], [0, 0, Self.inf, Self.inf, Self.inf, Foundation.log1p(Foundation.exp(-2))]), "\(r[0])")
+        // The slope is sigmoid(x) - t, whose limits are 1 - t and -t.
+        #expect(matches(r[1], [0, 0, 1, -1, 0.75, 1 / (1 + Foundation.exp(-2)) - 1]), "\(r[1])")
+    }
+}

@@ -109,7 +109,17 @@ public func binaryCrossentropy(_ output: TensorVariable, _ target: some TensorCo
     return -(t * log(output) + (1 - t) * log(1 - output))
 }
 
-/// Binary cross-entropy from logits, stable at any magnitude: softplus(x) - x·t.
+/// Binary cross-entropy from logits, stable at any magnitude: softplus(x) − x·t.
+///
+/// At x = ±∞ that is ∞ − ∞ (NaN, which PyTorch's BCE-with-logits also gives for (+∞, 1)); the loss
+/// there is its limit |x|·w, with w = 1 − t for x = +∞ and t for x = −∞: 0 when w = 0 (a certain,
+/// right answer costs nothing), ±∞ otherwise. The finite form reads 0 where x is infinite, so its
+/// gradient there is 0, not NaN.
 public func sigmoidBinaryCrossentropy(_ logits: TensorVariable, _ target: some TensorConvertible) -> TensorVariable {
-    softplus(logits) - logits * target.asTensor()
+    let x = logits, t = target.asTensor()
+    let infinite = isInfinite(x)
+    let finite = `switch`(infinite, 0, x)
+    let weight = `switch`(x > 0, 1 - t, t)
+    let limit = `switch`(eq(weight, 0), 0, abs(x) * weight)
+    return `switch`(infinite, limit, softplus(finite) - finite * t)
 }
