@@ -284,4 +284,17 @@ import Testing
         // The slope is sigmoid(x) - t, whose limits are 1 - t and -t.
         #expect(matches(r[1], [0, 0, 1, -1, 0.75, 1 / (1 + Foundation.exp(-2)) - 1]), "\(r[1])")
     }
+
+    @Test(arguments: Backend.allCases)
+    func softmaxGivesPlusInfinityTheWholeMass(_ backend: Backend) throws {
+        let x = dmatrix("x")
+        let rows = NDArray([[Self.inf, 1], [Self.inf, Self.inf], [-Self.inf, 0], [Self.inf, .nan], [-Self.inf, -Self.inf]])
+        let r = try run(backend, [x], [softmax(x), logSoftmax(x)], [rows])
+        #expect(matches(r[0], [1, 0, 0.5, 0.5, 0, 1, .nan, .nan, .nan, .nan]), "\(r[0])")
+        #expect(matches(r[1], [0, -Self.inf, -Foundation.log(2), -Foundation.log(2), -Self.inf, 0, .nan, .nan, .nan, .nan]), "\(r[1])")
+        let y = lvector("y")
+        let loss = crossentropySoftmax1Hot(x, y)
+        let fused = try run(backend, [x, y], [loss], [NDArray([[Self.inf, 1], [Self.inf, 1]]), NDArray([Int64(0), 1])])
+        #expect(fused[0] == [0, Self.inf])
+    }
 }
