@@ -23,6 +23,20 @@ import Testing
         #expect(throws: TheanoError.self) { try evaluate([p, y], categoricalCrossentropy(p, y), [probabilities, [0, 3]]) }
     }
 
+    /// Regression: a label out of range in the gradient alone (OneHot of the labels and x.shape[1])
+    /// named x.shape[1] as the input at fault.
+    @Test func badLabelsInTheGradientNameTheLabels() throws {
+        let x = dmatrix("x"), y = lvector("y")
+        for loss in [categoricalCrossentropy(softmax(x), y).mean(), crossentropySoftmax1Hot(x, y).sum()] {
+            for mode in [Mode.reference, .fastRun] {
+                let f = try function([x, y], try grad(loss, wrt: x), mode: mode)
+                let error = try #require(throws: TheanoError.self) { try f(NDArray([[1.0, 2.0, 3.0]]), NDArray([Int64(7)])) }
+                #expect(error.kind == .indexOutOfRange && error.message.contains("label 7 is outside the 3 classes"), "\(error)")
+                #expect(error.message.contains("input 0: y") && !error.message.contains("input 1: x.shape[1]"), "\(error)")
+            }
+        }
+    }
+
     @Test func fusedSoftmaxCrossentropyIsStable() throws {
         let x = dmatrix("x"), y = lvector("y")
         let loss = categoricalCrossentropy(softmax(x), y).mean()

@@ -10,7 +10,7 @@ public struct CrossentropyCategorical1Hot: Op {
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (p, rows, classes) = (inputs[0].doubles, inputs[0].shape[0], inputs[0].shape[1])
-        let labels = try LabelCheck.labels(inputs[1], rows: rows, classes: classes)
+        let labels = try LabelCheck.labels(inputs[1], rows: rows, classes: classes, input: 1)
         return [NDArray((0..<rows).map { -Double.log(p[$0 * classes + labels[$0]]) }, shape: [rows]).astype(inputs[0].dtype.upgradedToFloat)]
     }
 
@@ -28,7 +28,7 @@ public struct CrossentropyCategorical1HotGrad: Op {
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let gz = inputs[0].doubles, p = inputs[1].doubles
         let (rows, classes) = (inputs[1].shape[0], inputs[1].shape[1])
-        let labels = try LabelCheck.labels(inputs[2], rows: rows, classes: classes)
+        let labels = try LabelCheck.labels(inputs[2], rows: rows, classes: classes, input: 2)
         var g = [Double](repeating: 0, count: rows * classes)
         for r in 0..<rows { g[r * classes + labels[r]] = -gz[r] / p[r * classes + labels[r]] }
         return [NDArray(g, shape: [rows, classes]).astype(inputs[1].dtype.upgradedToFloat)]
@@ -51,7 +51,7 @@ public struct CrossentropySoftmax1Hot: Op {
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (rows, classes) = (inputs[0].shape[0], inputs[0].shape[1])
-        let labels = try LabelCheck.labels(inputs[1], rows: rows, classes: classes)
+        let labels = try LabelCheck.labels(inputs[1], rows: rows, classes: classes, input: 1)
         let logp = AxisKernels.softmax(inputs[0].astype(.float64), axis: 1, log: true).doubles
         return [NDArray((0..<rows).map { -logp[$0 * classes + labels[$0]] }, shape: [rows]).astype(inputs[0].dtype.upgradedToFloat)]
     }
@@ -72,7 +72,7 @@ public struct OneHot: Op {
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [TensorType(.int8, [false, false])] }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let classes = Int(inputs[1].item(as: Int64.self)), rows = inputs[0].count
-        let labels = try LabelCheck.labels(inputs[0], rows: rows, classes: classes)
+        let labels = try LabelCheck.labels(inputs[0], rows: rows, classes: classes, input: 0)
         var v = [Int8](repeating: 0, count: rows * classes)
         for r in 0..<rows { v[r * classes + labels[r]] = 1 }
         return [NDArray(v, shape: [rows, classes])]
@@ -81,11 +81,13 @@ public struct OneHot: Op {
 }
 
 enum LabelCheck {
-    static func labels(_ y: NDArray, rows: Int, classes: Int) throws -> [Int] {
-        guard y.count == rows else { throw OpFailure(.shapeMismatch, input: 1, "\(y.count) labels for \(rows) rows") }
+    /// The integer labels, checked against the rows and classes; an error names the op's input that
+    /// holds them (the labels are input 0 of ``OneHot`` but a later input of the cross-entropies).
+    static func labels(_ y: NDArray, rows: Int, classes: Int, input: Int) throws -> [Int] {
+        guard y.count == rows else { throw OpFailure(.shapeMismatch, input: input, "\(y.count) labels for \(rows) rows") }
         let labels = y.scalars(as: Int64.self).map(Int.init)
         if let bad = labels.first(where: { $0 < 0 || $0 >= classes }) {
-            throw OpFailure(.indexOutOfRange, input: 1, "label \(bad) is outside the \(classes) classes")
+            throw OpFailure(.indexOutOfRange, input: input, "label \(bad) is outside the \(classes) classes")
         }
         return labels
     }
