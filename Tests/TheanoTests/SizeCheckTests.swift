@@ -59,6 +59,19 @@ import Testing
         #expect(try evaluate([stop], arange(0.0, stop, 0.5), [2.0]).doubles == [0, 0.5, 1, 1.5])
     }
 
+    @Test func oneHotAndIndexingCheckTheSizesTheyAllocate() throws {
+        let y = lvector("y"), classes = lscalar("classes")
+        let negative = try #require(throws: TheanoError.self) { try evaluate([y, classes], OneHot()(y, classes), [[Int64(0)], -1]) }
+        #expect(negative.kind == .badArgument && negative.message.contains("OneHot: negative dimension -1") && negative.message.contains("input 1: classes"), "\(negative)")
+        let huge = try #require(throws: TheanoError.self) { try evaluate([y, classes], OneHot()(y, classes), [[Int64(0), 1], 1 << 62]) }
+        #expect(huge.kind == .outOfMemory, "\(huge)")
+        // 2²⁰ copies of one 8 MiB row: 8 TiB from 16 MiB of input.
+        let x = dmatrix("x"), idx = lvector("idx")
+        let wide = NDArray(zeros: [1, 1 << 20], dtype: .float64), zeros = NDArray(zeros: [1 << 20], dtype: .int64)
+        let rows = try #require(throws: TheanoError.self) { try evaluate([x, idx], x[idx], [wide, zeros]) }
+        #expect(rows.kind == .outOfMemory && rows.message.contains("AdvancedSubtensor1: cannot allocate 8.00 TiB"), "\(rows)")
+    }
+
     /// Python's `a[::sys.maxsize]` is `[a[0]]` and `a[::-sys.maxsize - 1]` is `[a[-1]]`.
     @Test func slicesWithTheLargestStepsTakeOneElement() throws {
         let v = dvector("v"), step = lscalar("step")

@@ -16,11 +16,11 @@ public struct AdvancedSubtensor1: Op {
         let x = inputs[0].contiguous()
         let rows = try RowIndices.resolve(inputs[1], size: x.shape[0], input: 1, axis: axis)
         let rowSize = x.count / Swift.max(x.shape[0], 1), bytes = rowSize * x.dtype.itemSize
-        var out = NDArray(uninitialized: [rows.count] + x.shape.dropFirst(), dtype: x.dtype)
+        // Many indices into large rows can ask for more than the machine holds.
+        let out = try NDArray(checkedUninitialized: [rows.count] + x.shape.dropFirst(), dtype: x.dtype, op: "AdvancedSubtensor1", input: 1)
         for (k, r) in rows.enumerated() {
             (out.storage.pointer + k * bytes).copyMemory(from: x.baseAddress + r * bytes, byteCount: bytes)
         }
-        out.offset = 0
         return [out]
     }
 

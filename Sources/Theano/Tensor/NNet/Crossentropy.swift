@@ -72,10 +72,12 @@ public struct OneHot: Op {
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [TensorType(.int8, [false, false])] }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let classes = Int(inputs[1].item(as: Int64.self)), rows = inputs[0].count
+        // The number of classes is a value: a negative or huge one is an error before anything else.
+        let out = try NDArray(checkedZeros: [rows, classes], dtype: .int8, op: "OneHot", input: 1)
         let labels = try LabelCheck.labels(inputs[0], rows: rows, classes: classes, input: 0)
-        var v = [Int8](repeating: 0, count: rows * classes)
+        let v = out.storage.pointer.assumingMemoryBound(to: Int8.self)
         for r in 0..<rows { v[r * classes + labels[r]] = 1 }
-        return [NDArray(v, shape: [rows, classes])]
+        return [out]
     }
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] { [nil, nil] }
 }
