@@ -23,11 +23,16 @@ import Testing
         #expect(try evaluate([n], alloc(1.5, n, 0), [1 << 40]).shape == [1 << 40, 0])
     }
 
-    /// Regression: a value larger than the shape was cut down to its first element instead of refused.
+    /// Regression: a value larger than the shape was cut down to its first element instead of refused,
+    /// and a value of another size was reported as a mismatch of the first size (input 1), not the value.
     @Test func allocRefusesAValueThatDoesNotBroadcastToTheShape() throws {
         let v = dvector("v")
-        let error = try #require(throws: TheanoError.self) { try evaluate([v, n], alloc(v, n), [[1.0, 2.0, 3.0], 1]) }
-        #expect(error.kind == .shapeMismatch && error.message.contains("a value of shape [3] cannot fill shape [1]"), "\(error)")
+        for size in [1, 2] {
+            let error = try #require(throws: TheanoError.self) { try evaluate([v, n], alloc(v, n), [[1.0, 2.0, 3.0], size]) }
+            #expect(error.kind == .shapeMismatch && error.message.contains("a value of shape [3] cannot fill shape [\(size)]"), "\(error)")
+            #expect(error.message.contains("input 0: v") && !error.message.contains("input 1: n"), "\(error)")
+        }
+        #expect(try evaluate([v, n], alloc(v, 2, n), [[1.0, 2.0, 3.0], 3]).doubles == [1, 2, 3, 1, 2, 3])
     }
 
     @Test func reshapeRefusesDimensionsWhoseProductOverflows() throws {

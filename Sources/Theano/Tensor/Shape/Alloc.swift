@@ -15,7 +15,8 @@ public struct Alloc: Op {
         let v = inputs[0]
         _ = try ShapeCheck.elementCount(shape, dtype: v.dtype, op: "alloc")
         let padded = v.reshaped(Array(repeating: 1, count: ndim - v.ndim) + v.shape)
-        guard try Elemwise.broadcastShape([shape, padded.shape]) == shape else {
+        // Each dimension of the value is 1 (repeated) or the size itself.
+        guard zip(padded.shape, shape).allSatisfy({ $0 == $1 || $0 == 1 }) else {
             throw OpFailure(.shapeMismatch, input: 0, "alloc: a value of shape \(v.shape) cannot fill shape \(shape)")
         }
         var out = try NDArray(checkedUninitialized: shape, dtype: v.dtype, op: "alloc")
