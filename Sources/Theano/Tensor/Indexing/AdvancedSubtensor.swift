@@ -97,7 +97,7 @@ public struct MaskPositions: Op {
     public var description: String { "MaskPositions" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
         precondition(inputs.count == 2 && inputs[0].dtype == .bool && inputs[0].ndim <= inputs[1].ndim,
-                     "x[mask]: a mask must be boolean, of rank at most x's, got \(inputs[0]) for \(inputs.count > 1 ? "\(inputs[1])" : "nothing")")
+                     "x[mask]: needs a boolean mask and the tensor it indexes, of a rank at least the mask's, got \(inputs)")
         return [TensorType(.int64, [false])]
     }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
