@@ -276,6 +276,10 @@ import Testing
         #expect(matches(r[1], [-Self.inf, -0.1, 0, 2, 1e308, Self.inf, .nan]), "\(r[1])")
         #expect(matches(Array(r[2].prefix(6)), [0, 0, 0.5, 1, 1, 1]), "\(r[2])")
         #expect(matches(Array(r[3].prefix(6)), [0.1, 0.1, 0.55, 1, 1, 1]), "\(r[3])")
+        let single = fvector("single")
+        let s = try run(backend, [single], [relu(single), relu(single, alpha: 0.5)], [NDArray([-Float.infinity, -2, 0, 3e38, .infinity])])
+        #expect(matches(s[0], [0, 0, 0, Double(Float(3e38)), Self.inf]), "\(s[0])")
+        #expect(matches(s[1], [-Self.inf, -1, 0, Double(Float(3e38)), Self.inf]), "\(s[1])")
     }
 
     @Test(arguments: Backend.allCases)
