@@ -166,6 +166,8 @@ public final class RandomStreams: @unchecked Sendable {
     public func normal(size: [Int], avg: Double = 0, std: Double = 1, dtype: DType? = nil) -> TensorVariable {
         draw(.normal(mean: avg, std: std), size: size, dtype: dtype ?? config.floatX)
     }
+    /// Successes in `n` trials of probability `p`: up to 64 trials, the count of `n` uniforms below `p`;
+    /// above, an exact or (for variances past 10⁹) normal method with O(1) expected work per draw.
     public func binomial(size: [Int], n: Int = 1, p: Double = 0.5, dtype: DType = .int64) -> TensorVariable {
         draw(.binomial(n: n, p: p), size: size, dtype: dtype)
     }
