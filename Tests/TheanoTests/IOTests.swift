@@ -37,6 +37,20 @@ import Testing
         #expect(throws: TheanoError.self) { try load(directory + "/missing.npy") }
     }
 
+    @Test func headersWithImpossibleShapesAreErrors() throws {
+        func file(shape: String) -> Data {
+            var header = "{'descr': '<f8', 'fortran_order': False, 'shape': \(shape), }"
+            header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"
+            let length = header.utf8.count
+            return Data(NPY.magic + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(header.utf8) + [UInt8](repeating: 0, count: 8))
+        }
+        let overflow = try #require(throws: TheanoError.self) { try NPY.decode(file(shape: "(4294967296, 4294967296)"), source: "big.npy") }
+        #expect(overflow.message.contains("NPY.decode(big.npy): shape [4294967296, 4294967296] is too big"), "\(overflow)")
+        let truncated = try #require(throws: TheanoError.self) { try NPY.decode(file(shape: "(1099511627776,)")) }
+        #expect(truncated.message.contains("truncated data"), "\(truncated)")
+        #expect(try NPY.decode(file(shape: "(1,)")).doubles == [0])
+    }
+
     @Test func npzRoundTrip() throws {
         let path = directory + "/params.npz"
         let arrays = ["W": NDArray([[0.5, -1.0]], dtype: .float32), "b": NDArray([1, 2, 3])]

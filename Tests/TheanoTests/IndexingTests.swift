@@ -95,6 +95,44 @@ import Testing
         #expect(try evaluate([m], setSubtensor(m[m > 2.5], 0), [value]).doubles == [1, 2, 0, 0, 0, 0])
     }
 
+    /// Regression: a mask of the wrong length picked rows anyway, and a transposed mask (same count of
+    /// elements) was read in x's order; numpy raises IndexError for both.
+    @Test func aMaskOfTheWrongShapeIsAnError() throws {
+        let v = dvector("v"), k = tensor(dtype: .bool, broadcastable: [false], name: "k"), mask = tensor(dtype: .bool, broadcastable: [false, false], name: "mask")
+        let short = try #require(throws: TheanoError.self) { try evaluate([v, k], v[k], [[1.0, 2.0, 3.0], [true, false]]) }
+        #expect(short.kind == .indexOutOfRange, "\(short)")
+        #expect(short.message.contains("the boolean mask of shape [2] does not match the indexed tensor of shape [3] along axis 0"), "\(short)")
+        #expect(short.message.contains("input 0: k"), "\(short)")
+        let transposed = try #require(throws: TheanoError.self) {
+            try evaluate([m, mask], m[mask], [value, [[true, false, true], [false, true, false]]])
+        }
+        #expect(transposed.message.contains("mask of shape [2, 3] does not match the indexed tensor of shape [3, 2] along axis 0"), "\(transposed)")
+        #expect(throws: TheanoError.self) { try evaluate([m, mask], setSubtensor(m[mask], 0), [value, [[true, false, true], [false, true, false]]]) }
+        #expect(try evaluate([v, k], v[k], [[1.0, 2.0, 3.0], [true, false, true]]).doubles == [1, 3])
+    }
+
+    /// Regression: an out-of-range index in set/incSubtensor on x[indices] named the value (input 1),
+    /// and take along axis 1 reported axis 0.
+    @Test func outOfRangeIndicesNameTheIndicesAndTheAxisAsWritten() throws {
+        let idx = lvector("idx"), v = dvector("v")
+        for mode in [Mode.reference, .fastRun] {
+            for (expr, op) in [(setSubtensor(m[idx], v), "AdvancedSetSubtensor1"), (incSubtensor(m[idx], v), "AdvancedIncSubtensor1")] {
+                let error = try #require(throws: TheanoError.self) {
+                    try function([m, idx, v], expr, mode: mode)(NDArray(value), NDArray([Int64(5)]), NDArray([1.0, 2.0]))
+                }
+                #expect(error.kind == .indexOutOfRange && error.message.contains("\(op) failed: index 5 is out of bounds for axis 0 with size 3"), "\(error)")
+                #expect(error.message.contains("input 2: idx") && !error.message.contains("input 1: v"), "\(error)")
+            }
+            let taken = try #require(throws: TheanoError.self) { try function([m, idx], take(m, idx, axis: 1), mode: mode)(NDArray(value), NDArray([Int64(2)])) }
+            #expect(taken.message.contains("index 2 is out of bounds for axis 1 with size 2"), "\(taken)")
+            #expect(taken.message.contains("input 1: idx"), "\(taken)")
+            // The gradient of take on axis 1 reads the same indices and reports the same axis.
+            let g = try grad(take(m, idx, axis: 1).sum(), wrt: m)
+            let backward = try #require(throws: TheanoError.self) { try function([m, idx], g, mode: mode)(NDArray(value), NDArray([Int64(-3)])) }
+            #expect(backward.message.contains("index -3 is out of bounds for axis 1 with size 2"), "\(backward)")
+        }
+    }
+
     @Test func repeatedIndicesAccumulate() throws {
         let v = dvector("v"), idx = lvector("idx")
         #expect(try evaluate([v, idx], incSubtensor(v[idx], 1), [[0.0, 0.0, 0.0], [0, 2, 0]]).doubles == [2, 0, 1])

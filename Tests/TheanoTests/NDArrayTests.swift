@@ -16,3 +16,13 @@ import Testing
         #expect(m.T.astype(.float32).shape == [3, 2])
     }
 }
+
+@Suite struct NDArrayShapeTests {
+    /// A shape written in Swift is the programmer's: a negative or overflowing one stops the
+    /// program, as `Array(repeating:count: -1)` does, instead of making an array whose count is -1.
+    @Test func aNegativeShapeLiteralIsAPreconditionFailure() async {
+        await #expect(processExitsWith: .failure) { _ = NDArray(zeros: [-1], dtype: .float64) }
+        await #expect(processExitsWith: .failure) { _ = NDArray([1.0], shape: [-1, -1]) }
+        await #expect(processExitsWith: .failure) { _ = NDArray(zeros: [1 << 32, 1 << 32], dtype: .float64) }
+    }
+}

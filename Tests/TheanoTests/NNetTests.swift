@@ -23,6 +23,20 @@ import Testing
         #expect(throws: TheanoError.self) { try evaluate([p, y], categoricalCrossentropy(p, y), [probabilities, [0, 3]]) }
     }
 
+    /// Regression: a label out of range in the gradient alone (OneHot of the labels and x.shape[1])
+    /// named x.shape[1] as the input at fault.
+    @Test func badLabelsInTheGradientNameTheLabels() throws {
+        let x = dmatrix("x"), y = lvector("y")
+        for loss in [categoricalCrossentropy(softmax(x), y).mean(), crossentropySoftmax1Hot(x, y).sum()] {
+            for mode in [Mode.reference, .fastRun] {
+                let f = try function([x, y], try grad(loss, wrt: x), mode: mode)
+                let error = try #require(throws: TheanoError.self) { try f(NDArray([[1.0, 2.0, 3.0]]), NDArray([Int64(7)])) }
+                #expect(error.kind == .indexOutOfRange && error.message.contains("label 7 is outside the 3 classes"), "\(error)")
+                #expect(error.message.contains("input 0: y") && !error.message.contains("input 1: x.shape[1]"), "\(error)")
+            }
+        }
+    }
+
     @Test func fusedSoftmaxCrossentropyIsStable() throws {
         let x = dmatrix("x"), y = lvector("y")
         let loss = categoricalCrossentropy(softmax(x), y).mean()
@@ -98,6 +112,35 @@ import Testing
         #expect(try evaluate([x], pool2d(x, ws: (2, 2), mode: .sum), [v]).doubles == [14, 22])
         #expect(try evaluate([x], pool2d(x, ws: (2, 2), mode: .averageIncPad), [v]).doubles == [3.5, 5.5])
         #expect(try evaluate([x], pool2d(x, ws: (2, 2), ignoreBorder: true, pad: (1, 1), mode: .averageExcPad), [v]).shape == [2, 3])
+    }
+
+    /// Theano's output size floors: with ignore_border=True, a window larger than the image leaves no
+    /// output (truncating division gave one window), and without it a partial window remains.
+    @Test func aWindowLargerThanTheImage() throws {
+        let x = dtensor4("x")
+        let image = NDArray([1.0, 2.0, 3.0, 4.0], shape: [1, 1, 2, 2])
+        for mode in [Mode.reference, .fastRun] {
+            #expect(try function([x], pool2d(x, ws: (3, 3)), mode: mode)(image).shape == [1, 1, 0, 0])
+            #expect(try function([x], pool2d(x, ws: (3, 3), stride: (1, 1)), mode: mode)(image).shape == [1, 1, 0, 0])
+            #expect(try function([x], pool2d(x, ws: (3, 3), ignoreBorder: false), mode: mode)(image).doubles == [4])
+        }
+    }
+
+    /// Regression: an empty image tripped a precondition (the output's planes were counted from its
+    /// elements); the result keeps the planes and has no windows.
+    @Test func emptyImagesGiveEmptyResults() throws {
+        let x = dtensor4("x")
+        for shape in [[2, 3, 0, 4], [2, 3, 0, 0], [0, 1, 4, 4]] {
+            let empty = NDArray(zeros: shape, dtype: .float64)
+            for (pool, expected) in [(pool2d(x, ws: (2, 2)), [2, 2]), (pool2d(x, ws: (2, 2), ignoreBorder: false), [2, 2]),
+                                     (pool2d(x, ws: (2, 2), pad: (1, 1), mode: .averageIncPad), [3, 3]),
+                                     (pool2d(x, ws: (3, 3), ignoreBorder: false, stride: (1, 1)), [2, 2])] {
+                let out = try evaluate([x], pool, [empty])
+                #expect(out.shape == Array(shape.prefix(2)) + shape.suffix(2).map { $0 == 0 ? 0 : expected[0] }, "\(shape)")
+                let g = try evaluate([x], try grad(pool.sum(), wrt: x), [empty])
+                #expect(g.shape == shape)
+            }
+        }
     }
 }
 
@@ -194,5 +237,82 @@ import Testing
         let bn = batchNormalizationTrain(x, gamma: gamma, beta: beta)
         let f = try function([x, gamma, beta], bn.output)
         #expect(throws: TheanoError.self) { try f.call([batch, [1.0, 2.0, 3.0], [0.0, 0.0]]) }
+    }
+}
+
+/// Where an activation or a loss meets ±∞, it takes its mathematical limit (not ∞ − ∞ = NaN), on the
+/// reference executor and on the VM, with its own kernels and with generated C, alike.
+@Suite struct NNetAtInfinityTests {
+    enum Backend: String, CaseIterable, Sendable { case reference, builtInKernels, generatedC }
+
+    static let inf = Double.infinity
+
+    func run(_ backend: Backend, _ inputs: [TensorVariable], _ outputs: [TensorVariable], _ args: [NDArray]) throws -> [[Double]] {
+        let f: Function<[NDArray]>
+        switch backend {
+        case .reference: f = try function(inputs, outputs, mode: .reference)
+        case .builtInKernels: f = try function(inputs, outputs, mode: VMVariant.builtInKernels.mode)
+        case .generatedC:
+            f = try function(inputs, outputs, mode: VMVariant.generatedC.mode)
+            if case .failed(let why) = f.generatedC { Issue.record("generated C failed: \(why)") }
+        }
+        return try f.call(args).map(\.doubles)
+    }
+
+    /// Equal, NaN matching NaN and infinities exactly; finite values within `tolerance`.
+    func matches(_ got: [Double], _ want: [Double], tolerance: Double = 1e-12) -> Bool {
+        got.count == want.count && zip(got, want).allSatisfy { g, w in
+            (g.isNaN && w.isNaN) || g == w || (g.isFinite && w.isFinite && Swift.abs(g - w) <= tolerance * Swift.max(1, Swift.abs(w)))
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func reluIsZeroAtMinusInfinityAndKeepsTheanosSlopeAtZero(_ backend: Backend) throws {
+        let x = dvector("x")
+        let v: [Double] = [-Self.inf, -1, 0, 2, 1e308, Self.inf, .nan]
+        let plain = relu(x), leaky = relu(x, alpha: 0.1)
+        let r = try run(backend, [x], [plain, leaky, try grad(plain.sum(), wrt: x), try grad(leaky.sum(), wrt: x)], [NDArray(v)])
+        #expect(matches(r[0], [0, 0, 0, 2, 1e308, Self.inf, .nan]), "\(r[0])")
+        #expect(matches(r[1], [-Self.inf, -0.1, 0, 2, 1e308, Self.inf, .nan]), "\(r[1])")
+        #expect(matches(Array(r[2].prefix(6)), [0, 0, 0.5, 1, 1, 1]), "\(r[2])")
+        #expect(matches(Array(r[3].prefix(6)), [0.1, 0.1, 0.55, 1, 1, 1]), "\(r[3])")
+        let single = fvector("single")
+        let s = try run(backend, [single], [relu(single), relu(single, alpha: 0.5)], [NDArray([-Float.infinity, -2, 0, 3e38, .infinity])])
+        #expect(matches(s[0], [0, 0, 0, Double(Float(3e38)), Self.inf]), "\(s[0])")
+        #expect(matches(s[1], [-Self.inf, -1, 0, Double(Float(3e38)), Self.inf]), "\(s[1])")
+    }
+
+    @Test(arguments: Backend.allCases)
+    func softsignTendsToPlusOrMinusOne(_ backend: Backend) throws {
+        let x = dvector("x")
+        let y = softsign(x)
+        let r = try run(backend, [x], [y, try grad(y.sum(), wrt: x)], [NDArray([-Self.inf, -1, 0, 3, Self.inf, .nan])])
+        #expect(matches(r[0], [-1, -0.5, 0, 0.75, 1, .nan]), "\(r[0])")
+        #expect(matches(Array(r[1].prefix(5)), [0, 0.25, 1, 1.0 / 16, 0]), "\(r[1])")
+    }
+
+    @Test(arguments: Backend.allCases)
+    func binaryCrossentropyFromInfiniteLogitsIsItsLimit(_ backend: Backend) throws {
+        let x = dvector("x"), t = dvector("t")
+        let loss = sigmoidBinaryCrossentropy(x, t)
+        let logits: [Double] = [Self.inf, -Self.inf, Self.inf, -Self.inf, Self.inf, 2]
+        let targets: [Double] = [1, 0, 0, 1, 0.25, 1]
+        let r = try run(backend, [x, t], [loss, try grad(loss.sum(), wrt: x)], [NDArray(logits), NDArray(targets)])
+        #expect(matches(r[0], [0, 0, Self.inf, Self.inf, Self.inf, Foundation.log1p(Foundation.exp(-2))]), "\(r[0])")
+        // The slope is sigmoid(x) - t, whose limits are 1 - t and -t.
+        #expect(matches(r[1], [0, 0, 1, -1, 0.75, 1 / (1 + Foundation.exp(-2)) - 1]), "\(r[1])")
+    }
+
+    @Test(arguments: Backend.allCases)
+    func softmaxGivesPlusInfinityTheWholeMass(_ backend: Backend) throws {
+        let x = dmatrix("x")
+        let rows = NDArray([[Self.inf, 1], [Self.inf, Self.inf], [-Self.inf, 0], [Self.inf, .nan], [-Self.inf, -Self.inf]])
+        let r = try run(backend, [x], [softmax(x), logSoftmax(x)], [rows])
+        #expect(matches(r[0], [1, 0, 0.5, 0.5, 0, 1, .nan, .nan, .nan, .nan]), "\(r[0])")
+        #expect(matches(r[1], [0, -Self.inf, -Foundation.log(2), -Foundation.log(2), -Self.inf, 0, .nan, .nan, .nan, .nan]), "\(r[1])")
+        let y = lvector("y")
+        let loss = crossentropySoftmax1Hot(x, y)
+        let fused = try run(backend, [x, y], [loss], [NDArray([[Self.inf, 1], [Self.inf, 1]]), NDArray([Int64(0), 1])])
+        #expect(fused[0] == [0, Self.inf])
     }
 }

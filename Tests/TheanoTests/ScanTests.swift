@@ -91,6 +91,22 @@ import Testing
         #expect(try evaluate([v, w], g, [[1.0, 1.0, 1.0], 2.0]).item() == 3)
     }
 
+    /// Regression: the state was read past its buffer, a crash for taps [-1, -4000000] and garbage for
+    /// taps [-2, -1] over an empty initial state.
+    @Test func anInitialStateShorterThanItsDeepestTapIsAnError() throws {
+        let h0 = dvector("h0")
+        for (taps, initial) in [([-1, -4_000_000], [1.0, 2.0]), ([-2, -1], [])] {
+            let out = try scan({ [$0[0] + $0[1]] }, outputsInfo: [ScanOutput(initial: h0, taps: taps)], nSteps: 3).outputs[0]
+            for mode in [Mode.reference, .fastRun] {
+                let error = try #require(throws: TheanoError.self) { try function([h0], out, mode: mode)(initial) }
+                #expect(error.kind == .shapeMismatch, "\(error)")
+                #expect(error.message.contains("scan: output 0 reads taps \(taps.sorted())"), "\(error)")
+                #expect(error.message.contains("needs \(-taps.min()!) steps on its first axis, but it has \(initial.count)"), "\(error)")
+                #expect(error.message.contains("input 1: h0"), "\(error)")
+            }
+        }
+    }
+
     @Test func sequenceTooShortIsAnError() throws {
         let v = dvector("v")
         let out = try scan({ [$0[0] * 2] }, sequences: [v], nSteps: 5).outputs[0]

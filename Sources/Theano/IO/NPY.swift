@@ -68,21 +68,22 @@ public enum NPY {
         guard let dtype = DType.allCases.first(where: { descr == NPY.descr($0) || descr == NPY.descr($0).replacingOccurrences(of: "<", with: "|") || (descr == "<b1" && $0 == .bool) || (descr == "<i1" && $0 == .int8) }) else {
             throw fail("unsupported dtype '\(descr)'; supported: \(DType.allCases.map { NPY.descr($0) }.joined(separator: " ")) (little-endian)")
         }
-        let count = shape.reduce(1, *)
-        let payload = bytes.count - headerStart - headerLength
-        guard payload >= count * dtype.itemSize else {
-            throw fail("truncated data: shape \(shape) of \(dtype) needs \(count * dtype.itemSize) bytes, found \(payload)")
+        // The header's shape is data: an impossible one, or one too large for memory, is an error.
+        let count: Int, a: NDArray
+        do {
+            count = try ShapeCheck.elementCount(shape, dtype: dtype, op: "NPY.decode(\(source))")
+            let payload = bytes.count - headerStart - headerLength
+            guard payload >= count * dtype.itemSize else {
+                throw fail("truncated data: shape \(shape) of \(dtype) needs \(count * dtype.itemSize) bytes, found \(payload)")
+            }
+            a = try NDArray(checkedUninitialized: fortran ? Array(shape.reversed()) : shape, dtype: dtype, op: "NPY.decode(\(source))")
+        } catch let failure as OpFailure {
+            throw TheanoError(failure.kind, failure.message)
         }
-        let storage = Storage(byteCount: count * dtype.itemSize)
         bytes.withUnsafeBytes { raw in
-            storage.pointer.copyMemory(from: raw.baseAddress! + headerStart + headerLength, byteCount: count * dtype.itemSize)
+            a.storage.pointer.copyMemory(from: raw.baseAddress! + headerStart + headerLength, byteCount: count * dtype.itemSize)
         }
-        if fortran {
-            let reversed = Array(shape.reversed())
-            let a = NDArray(storage: storage, dtype: dtype, shape: reversed, strides: NDArray.contiguousStrides(reversed), offset: 0)
-            return a.T.copy()
-        }
-        return NDArray(storage: storage, dtype: dtype, shape: shape, strides: NDArray.contiguousStrides(shape), offset: 0)
+        return fortran ? a.T.copy() : a
     }
 
     static func field(_ header: String, _ key: String) -> String? {

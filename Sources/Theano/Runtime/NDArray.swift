@@ -15,15 +15,18 @@ public struct NDArray: @unchecked Sendable {
     public var count: Int { shape.reduce(1, *) }
 
     /// A zero-filled array.
+    ///
+    /// - Precondition: every dimension is ≥ 0 and the size in bytes fits `Int`, as for
+    ///   `Array(repeating:count:)`. Shapes that come from data are checked by ``ShapeCheck``, which throws.
     public init(zeros shape: [Int], dtype: DType) {
-        let n = shape.reduce(1, *)
+        let n = ShapeCheck.preconditionedCount(shape, dtype: dtype, "NDArray(zeros:)")
         self.init(storage: Storage(zeroedBytes: n * dtype.itemSize), dtype: dtype, shape: shape,
                   strides: NDArray.contiguousStrides(shape), offset: 0)
     }
 
     /// An uninitialised array, for kernels that write every element.
     init(uninitialized shape: [Int], dtype: DType) {
-        let n = shape.reduce(1, *)
+        let n = ShapeCheck.preconditionedCount(shape, dtype: dtype, "NDArray")
         self.init(storage: Storage(byteCount: n * dtype.itemSize), dtype: dtype, shape: shape,
                   strides: NDArray.contiguousStrides(shape), offset: 0)
     }
@@ -38,7 +41,7 @@ public struct NDArray: @unchecked Sendable {
 
     /// An array from flat row-major values and a shape.
     public init<T: TensorElement>(_ values: [T], shape: [Int]) {
-        precondition(values.count == shape.reduce(1, *),
+        precondition(values.count == ShapeCheck.preconditionedCount(shape, dtype: T.dtype, "NDArray(_:shape:)"),
                      "NDArray: \(values.count) values do not fill shape \(shape)")
         self.init(uninitialized: shape, dtype: T.dtype)
         let p = storage.pointer.bindMemory(to: T.self, capacity: values.count)
@@ -61,7 +64,7 @@ public struct NDArray: @unchecked Sendable {
 
     /// An array filled with one value.
     public init<T: TensorElement>(repeating value: T, shape: [Int]) {
-        self.init([T](repeating: value, count: shape.reduce(1, *)), shape: shape)
+        self.init([T](repeating: value, count: ShapeCheck.preconditionedCount(shape, dtype: T.dtype, "NDArray(repeating:shape:)")), shape: shape)
     }
 
     static func contiguousStrides(_ shape: [Int]) -> [Int] {
@@ -290,7 +293,8 @@ extension NDArray {
 
     /// The same elements in a new shape. Views when contiguous, copies otherwise.
     public func reshaped(_ newShape: [Int]) -> NDArray {
-        precondition(newShape.reduce(1, *) == count, "NDArray.reshaped: \(shape) cannot become \(newShape)")
+        precondition(ShapeCheck.problem(newShape, itemSize: dtype.itemSize) == nil && newShape.reduce(1, *) == count,
+                     "NDArray.reshaped: \(shape) cannot become \(newShape)")
         let c = contiguous()
         return NDArray(storage: c.storage, dtype: dtype, shape: newShape,
                        strides: NDArray.contiguousStrides(newShape), offset: c.offset)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A block of raw memory shared by an ``NDArray`` and its views: 64-byte aligned (a cache line) when it
 /// is large enough for that to matter, plain `malloc` alignment for the small ones, which are mostly
 /// scalars converted on every call and for which an aligned allocation costs several times as much.
@@ -7,16 +13,43 @@ final class Storage: @unchecked Sendable {
     let pointer: UnsafeMutableRawPointer
     let byteCount: Int
 
+    /// Storage for a size the program itself derived (from arrays that exist, or a literal): running out
+    /// of memory here stops the process. Sizes that come from data go through ``ShapeCheck``, which
+    /// uses the failable initialiser and throws instead.
     init(byteCount: Int) {
+        guard let memory = Storage.allocate(byteCount, zeroed: false) else { fatalError("Storage: cannot allocate \(byteCount) bytes") }
+        pointer = memory
         self.byteCount = byteCount
-        pointer = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: byteCount > 256 ? 64 : 16)
     }
 
     /// Zero-filled storage.
-    convenience init(zeroedBytes byteCount: Int) {
-        self.init(byteCount: byteCount)
-        pointer.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
+    init(zeroedBytes byteCount: Int) {
+        guard let memory = Storage.allocate(byteCount, zeroed: true) else { fatalError("Storage: cannot allocate \(byteCount) bytes") }
+        pointer = memory
+        self.byteCount = byteCount
     }
 
-    deinit { pointer.deallocate() }
+    /// Storage of `byteCount` bytes, or nil when `malloc` refuses.
+    init?(tryByteCount byteCount: Int, zeroed: Bool) {
+        guard let memory = Storage.allocate(byteCount, zeroed: zeroed) else { return nil }
+        pointer = memory
+        self.byteCount = byteCount
+    }
+
+    /// `malloc` (or `posix_memalign` for the large blocks), which reports failure where Swift's
+    /// `allocate` stops the process; `free` in `deinit` releases either.
+    private static func allocate(_ byteCount: Int, zeroed: Bool) -> UnsafeMutableRawPointer? {
+        guard byteCount >= 0 else { return nil }
+        let size = max(byteCount, 1)
+        var memory: UnsafeMutableRawPointer?
+        if byteCount > 256 {
+            guard posix_memalign(&memory, 64, size) == 0 else { return nil }
+        } else {
+            memory = malloc(size)
+        }
+        if zeroed { memory?.initializeMemory(as: UInt8.self, repeating: 0, count: size) }
+        return memory
+    }
+
+    deinit { free(pointer) }
 }

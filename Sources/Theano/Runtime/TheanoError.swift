@@ -6,6 +6,8 @@ public struct TheanoError: Error, CustomStringConvertible, Sendable, Equatable {
         case badArgument, missingInput, unusedInput, disconnectedInput, nonScalarCost
         case invalidUpdate, invalidGivens, numericalError, gradientMismatch
         case io, missingDependency, unsupported, compilationFailed
+        /// An array too large for `Int` or for the machine's memory.
+        case outOfMemory
     }
 
     public let kind: Kind

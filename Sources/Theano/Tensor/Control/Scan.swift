@@ -54,6 +54,14 @@ public struct Scan: SubgraphOp {
             throw OpFailure(.shapeMismatch, input: 1 + i, "scan: sequence \(i) has \(s.ndim == 0 ? 0 : s.shape[0]) steps, \(steps) needed")
         }
         guard steps >= 0 else { throw OpFailure(.badArgument, input: 0, "scan: nSteps is negative (\(steps))") }
+        // An output with taps other than [-1] stacks its initial states on a first axis, one per step back.
+        for (r, k) in recurrent.enumerated() where outputTaps[k] != [-1] {
+            let depth = -outputTaps[k][0], given = initials[r].ndim == 0 ? 0 : initials[r].shape[0]
+            guard given >= depth else {
+                throw OpFailure(.shapeMismatch, input: 1 + sequenceCount + r,
+                                "scan: output \(k) reads taps \(outputTaps[k]), so its initial state needs \(depth) steps on its first axis, but it has \(given) (shape \(initials[r].shape))")
+            }
+        }
         // History of each recurrent output: its initial states, then one row per step.
         var history: [[NDArray]] = zip(recurrent, initials).map { k, initial in
             let taps = outputTaps[k]

@@ -1,6 +1,9 @@
 /// `x[indices]` with an integer vector: the rows of `x` at those positions, repeats allowed (numpy's
 /// integer-array indexing on the first axis; Theano's `AdvancedSubtensor1`).
 public struct AdvancedSubtensor1: Op {
+    /// The axis of the tensor as the user indexed it, for messages: `take` along another axis moves
+    /// that axis first.
+    public var axis = 0
     public var description: String { "AdvancedSubtensor1" }
 
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
@@ -11,19 +14,19 @@ public struct AdvancedSubtensor1: Op {
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let x = inputs[0].contiguous()
-        let rows = try RowIndices.resolve(inputs[1], size: x.shape[0])
+        let rows = try RowIndices.resolve(inputs[1], size: x.shape[0], input: 1, axis: axis)
         let rowSize = x.count / Swift.max(x.shape[0], 1), bytes = rowSize * x.dtype.itemSize
-        var out = NDArray(uninitialized: [rows.count] + x.shape.dropFirst(), dtype: x.dtype)
+        // Many indices into large rows can ask for more than the machine holds.
+        let out = try NDArray(checkedUninitialized: [rows.count] + x.shape.dropFirst(), dtype: x.dtype, op: "AdvancedSubtensor1", input: 1)
         for (k, r) in rows.enumerated() {
             (out.storage.pointer + k * bytes).copyMemory(from: x.baseAddress + r * bytes, byteCount: bytes)
         }
-        out.offset = 0
         return [out]
     }
 
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
         guard let gz = outputGrads[0], !inputs[0].dtype.isDiscrete else { return [nil, nil] }
-        return [AdvancedIncSubtensor1(setInstead: false)(zerosLike(inputs[0]), gz, inputs[1]), nil]
+        return [AdvancedIncSubtensor1(setInstead: false, axis: axis)(zerosLike(inputs[0]), gz, inputs[1]), nil]
     }
 
     public func prettyPrint(_ inputs: [String]) -> String { "\(inputs[0])[\(inputs[1])]" }
@@ -33,6 +36,8 @@ public struct AdvancedSubtensor1: Op {
 /// accumulate when incrementing (numpy's `add.at`), and the last one wins when setting.
 public struct AdvancedIncSubtensor1: Op {
     public let setInstead: Bool
+    /// The axis the user indexed, for messages (see ``AdvancedSubtensor1/axis``).
+    public var axis = 0
     public var description: String { setInstead ? "AdvancedSetSubtensor1" : "AdvancedIncSubtensor1" }
 
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
@@ -43,7 +48,7 @@ public struct AdvancedIncSubtensor1: Op {
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let x = inputs[0].copy()
-        let rows = try RowIndices.resolve(inputs[2], size: x.shape[0])
+        let rows = try RowIndices.resolve(inputs[2], size: x.shape[0], input: 2, axis: axis)
         let regionShape = [rows.count] + x.shape.dropFirst()
         let padded = Array(repeating: 1, count: regionShape.count - inputs[1].ndim) + inputs[1].shape
         _ = try Elemwise.broadcastShape([regionShape, padded])
@@ -75,8 +80,8 @@ public struct AdvancedIncSubtensor1: Op {
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
         guard let gz = outputGrads[0] else { return [nil, nil, nil] }
         let idx = inputs[2]
-        let gx = setInstead ? AdvancedIncSubtensor1(setInstead: true)(gz, zerosLike(inputs[1]), idx) : gz
-        var gy = AdvancedSubtensor1()(gz, idx)
+        let gx = setInstead ? AdvancedIncSubtensor1(setInstead: true, axis: axis)(gz, zerosLike(inputs[1]), idx) : gz
+        var gy = AdvancedSubtensor1(axis: axis)(gz, idx)
         let y = inputs[1]
         let extra = gy.ndim - y.ndim
         if extra > 0 { gy = gy.sum(axes: Array(0..<extra)) }
@@ -86,25 +91,37 @@ public struct AdvancedIncSubtensor1: Op {
     }
 }
 
-/// The positions where a boolean mask is true, as an int64 vector (numpy's `flatnonzero`).
+/// The positions where a boolean mask is true, as an int64 vector (numpy's `flatnonzero`). Inputs: the
+/// mask and the tensor it indexes, whose leading dimensions must be the mask's shape, as numpy requires.
 public struct MaskPositions: Op {
     public var description: String { "MaskPositions" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
-        precondition(inputs[0].dtype == .bool, "a mask must be boolean, got \(inputs[0])")
+        precondition(inputs.count == 2 && inputs[0].dtype == .bool && inputs[0].ndim <= inputs[1].ndim,
+                     "x[mask]: needs a boolean mask and the tensor it indexes, of a rank at least the mask's, got \(inputs)")
         return [TensorType(.int64, [false])]
     }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
-        let positions = inputs[0].scalars(as: Bool.self).enumerated().filter(\.element).map { Int64($0.offset) }
+        let (mask, x) = (inputs[0], inputs[1])
+        // numpy's IndexError: a mask of the wrong length, or a transposed one, is not read as another mask.
+        if let axis = (0..<mask.ndim).first(where: { mask.shape[$0] != x.shape[$0] }) {
+            throw OpFailure(.indexOutOfRange, input: 0,
+                            "x[mask]: the boolean mask of shape \(mask.shape) does not match the indexed tensor of shape \(x.shape) along axis \(axis): size of axis is \(x.shape[axis]) but size of corresponding boolean axis is \(mask.shape[axis])")
+        }
+        let positions = mask.scalars(as: Bool.self).enumerated().filter(\.element).map { Int64($0.offset) }
         return [NDArray(positions, shape: [positions.count])]
     }
-    public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] { [nil] }
+    public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] { [nil, nil] }
 }
 
 enum RowIndices {
-    static func resolve(_ indices: NDArray, size: Int) throws -> [Int] {
+    /// The indices resolved against `size` (negative ones count from the end); an error names the
+    /// op's input that holds them and the axis the user indexed.
+    static func resolve(_ indices: NDArray, size: Int, input: Int, axis: Int) throws -> [Int] {
         try indices.scalars(as: Int64.self).map { raw in
             let i = Int(raw) < 0 ? Int(raw) + size : Int(raw)
-            guard i >= 0 && i < size else { throw OpFailure(.indexOutOfRange, input: 1, "index \(raw) is out of bounds for axis 0 with size \(size)") }
+            guard i >= 0 && i < size else {
+                throw OpFailure(.indexOutOfRange, input: input, "index \(raw) is out of bounds for axis \(axis) with size \(size)")
+            }
             return i
         }
     }
@@ -119,7 +136,7 @@ public func take(_ x: TensorVariable, _ indices: some TensorConvertible, axis: I
     let order = [axis] + (0..<x.ndim).filter { $0 != axis }
     var back = [Int](repeating: 0, count: x.ndim)
     for (position, source) in order.enumerated() { back[source] = position }
-    return AdvancedSubtensor1()(x.dimshuffle(order.map { $0 }), idx).dimshuffle(back.map { $0 })
+    return AdvancedSubtensor1(axis: axis)(x.dimshuffle(order.map { $0 }), idx).dimshuffle(back.map { $0 })
 }
 
 extension TensorVariable {
@@ -127,9 +144,9 @@ extension TensorVariable {
     /// shape picks the flagged elements as a vector, and a boolean vector picks rows.
     func advancedIndex(_ index: TensorVariable) -> TensorVariable {
         if index.dtype == .bool {
-            if index.ndim == ndim && ndim > 1 { return AdvancedSubtensor1()(flatten(), MaskPositions()(index.flatten())) }
+            if index.ndim == ndim && ndim > 1 { return AdvancedSubtensor1()(flatten(), MaskPositions()(index, self)) }
             precondition(index.ndim == 1, "x[mask]: the mask must be a vector or have x's rank, got \(index.type) for \(type)")
-            return AdvancedSubtensor1()(self, MaskPositions()(index))
+            return AdvancedSubtensor1()(self, MaskPositions()(index, self))
         }
         return AdvancedSubtensor1()(self, index)
     }

@@ -84,7 +84,9 @@ enum IndexResolution {
         return (ranges, dropped)
     }
 
-    /// Python's `slice.indices`: clamps the bounds, then counts the elements.
+    /// Python's `slice.indices`: clamps the bounds, then counts the elements. Any step works, `Int.min`
+    /// and `Int.max` included: the count divides by the step's magnitude, and a slice of at most one
+    /// element gets step 1, so the view's stride never multiplies a huge step.
     static func sliceRange(_ start: Int?, _ stop: Int?, _ step: Int, _ size: Int) -> (start: Int, count: Int, step: Int) {
         func clamp(_ v: Int?, _ defaultValue: Int, low: Int, high: Int) -> Int {
             guard var v else { return defaultValue }
@@ -99,7 +101,9 @@ enum IndexResolution {
             s = clamp(start, size - 1, low: -1, high: size - 1)
             e = clamp(stop, -1, low: -1, high: size - 1)
         }
-        let count = step > 0 ? Swift.max(0, (e - s + step - 1) / step) : Swift.max(0, (s - e - step - 1) / (-step))
-        return (count == 0 ? 0 : s, count, step)
+        // The clamped bounds are within [-1, size], so their distance cannot overflow.
+        let distance = step > 0 ? e - s : s - e
+        let count = distance <= 0 ? 0 : Int(UInt(distance - 1) / step.magnitude) + 1
+        return (count == 0 ? 0 : s, count, count <= 1 ? 1 : step)
     }
 }

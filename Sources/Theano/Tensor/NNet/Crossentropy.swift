@@ -10,7 +10,7 @@ public struct CrossentropyCategorical1Hot: Op {
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (p, rows, classes) = (inputs[0].doubles, inputs[0].shape[0], inputs[0].shape[1])
-        let labels = try LabelCheck.labels(inputs[1], rows: rows, classes: classes)
+        let labels = try LabelCheck.labels(inputs[1], rows: rows, classes: classes, input: 1)
         return [NDArray((0..<rows).map { -Double.log(p[$0 * classes + labels[$0]]) }, shape: [rows]).astype(inputs[0].dtype.upgradedToFloat)]
     }
 
@@ -28,7 +28,7 @@ public struct CrossentropyCategorical1HotGrad: Op {
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let gz = inputs[0].doubles, p = inputs[1].doubles
         let (rows, classes) = (inputs[1].shape[0], inputs[1].shape[1])
-        let labels = try LabelCheck.labels(inputs[2], rows: rows, classes: classes)
+        let labels = try LabelCheck.labels(inputs[2], rows: rows, classes: classes, input: 2)
         var g = [Double](repeating: 0, count: rows * classes)
         for r in 0..<rows { g[r * classes + labels[r]] = -gz[r] / p[r * classes + labels[r]] }
         return [NDArray(g, shape: [rows, classes]).astype(inputs[1].dtype.upgradedToFloat)]
@@ -51,7 +51,7 @@ public struct CrossentropySoftmax1Hot: Op {
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (rows, classes) = (inputs[0].shape[0], inputs[0].shape[1])
-        let labels = try LabelCheck.labels(inputs[1], rows: rows, classes: classes)
+        let labels = try LabelCheck.labels(inputs[1], rows: rows, classes: classes, input: 1)
         let logp = AxisKernels.softmax(inputs[0].astype(.float64), axis: 1, log: true).doubles
         return [NDArray((0..<rows).map { -logp[$0 * classes + labels[$0]] }, shape: [rows]).astype(inputs[0].dtype.upgradedToFloat)]
     }
@@ -72,20 +72,24 @@ public struct OneHot: Op {
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [TensorType(.int8, [false, false])] }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let classes = Int(inputs[1].item(as: Int64.self)), rows = inputs[0].count
-        let labels = try LabelCheck.labels(inputs[0], rows: rows, classes: classes)
-        var v = [Int8](repeating: 0, count: rows * classes)
+        // The number of classes is a value: a negative or huge one is an error before anything else.
+        let out = try NDArray(checkedZeros: [rows, classes], dtype: .int8, op: "OneHot", input: 1)
+        let labels = try LabelCheck.labels(inputs[0], rows: rows, classes: classes, input: 0)
+        let v = out.storage.pointer.assumingMemoryBound(to: Int8.self)
         for r in 0..<rows { v[r * classes + labels[r]] = 1 }
-        return [NDArray(v, shape: [rows, classes])]
+        return [out]
     }
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] { [nil, nil] }
 }
 
 enum LabelCheck {
-    static func labels(_ y: NDArray, rows: Int, classes: Int) throws -> [Int] {
-        guard y.count == rows else { throw OpFailure(.shapeMismatch, input: 1, "\(y.count) labels for \(rows) rows") }
+    /// The integer labels, checked against the rows and classes; an error names the op's input that
+    /// holds them (the labels are input 0 of ``OneHot`` but a later input of the cross-entropies).
+    static func labels(_ y: NDArray, rows: Int, classes: Int, input: Int) throws -> [Int] {
+        guard y.count == rows else { throw OpFailure(.shapeMismatch, input: input, "\(y.count) labels for \(rows) rows") }
         let labels = y.scalars(as: Int64.self).map(Int.init)
         if let bad = labels.first(where: { $0 < 0 || $0 >= classes }) {
-            throw OpFailure(.indexOutOfRange, input: 1, "label \(bad) is outside the \(classes) classes")
+            throw OpFailure(.indexOutOfRange, input: input, "label \(bad) is outside the \(classes) classes")
         }
         return labels
     }
@@ -109,7 +113,17 @@ public func binaryCrossentropy(_ output: TensorVariable, _ target: some TensorCo
     return -(t * log(output) + (1 - t) * log(1 - output))
 }
 
-/// Binary cross-entropy from logits, stable at any magnitude: softplus(x) - x·t.
+/// Binary cross-entropy from logits, stable at any magnitude: softplus(x) − x·t.
+///
+/// At x = ±∞ that is ∞ − ∞ (NaN, which PyTorch's BCE-with-logits also gives for (+∞, 1)); the loss
+/// there is its limit |x|·w, with w = 1 − t for x = +∞ and t for x = −∞: 0 when w = 0 (a certain,
+/// right answer costs nothing), ±∞ otherwise. The finite form reads 0 where x is infinite, so its
+/// gradient there is 0, not NaN.
 public func sigmoidBinaryCrossentropy(_ logits: TensorVariable, _ target: some TensorConvertible) -> TensorVariable {
-    softplus(logits) - logits * target.asTensor()
+    let x = logits, t = target.asTensor()
+    let infinite = isInfinite(x)
+    let finite = `switch`(infinite, 0, x)
+    let weight = `switch`(x > 0, 1 - t, t)
+    let limit = `switch`(eq(weight, 0), 0, abs(x) * weight)
+    return `switch`(infinite, limit, softplus(finite) - finite * t)
 }

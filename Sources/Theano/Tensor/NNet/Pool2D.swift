@@ -20,12 +20,18 @@ public struct Pool2D: Op {
         return [TensorType(inputs[0].dtype, pattern)]
     }
 
-    /// Output size along one axis, following Theano's rules for partial windows.
+    /// Output size along one axis, following Theano's rules for partial windows, with Python's floor
+    /// division: a window larger than the image gives 0 with `ignoreBorder`, as in Theano (truncating
+    /// division gave 1). An empty image gives an empty result in every mode, where Theano's formula
+    /// without `ignoreBorder` and a stride below the window would place one window over nothing.
     func outputSize(_ n: Int, _ axis: Int) -> Int {
         let (w, s, p) = (ws[axis], stride[axis], pad[axis])
-        if ignoreBorder { return Swift.max(0, (n + 2 * p - w) / s + 1) }
-        if s >= w { return (n - 1) / s + 1 }
-        return Swift.max(0, (n - 1 - w + s) / s) + 1
+        /// ⌊a / b⌋ for b > 0.
+        func floorDivision(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+        if n == 0 { return 0 }
+        if ignoreBorder { return Swift.max(0, floorDivision(n + 2 * p - w, s) + 1) }
+        if s >= w { return floorDivision(n - 1, s) + 1 }
+        return Swift.max(0, floorDivision(n - 1 - w + s, s)) + 1
     }
 
     /// The window [start, end) of output position `o` along an axis, clipped to the padded input.
@@ -40,7 +46,8 @@ public struct Pool2D: Op {
         let (h, w) = (x.shape[x.ndim - 2], x.shape[x.ndim - 1])
         guard pad[0] < ws[0] && pad[1] < ws[1] else { throw OpFailure(.badArgument, input: 0, "pool2d: padding \(pad) must be smaller than the window \(ws)") }
         let (oh, ow) = (outputSize(h, 0), outputSize(w, 1))
-        let planes = x.count / Swift.max(h * w, 1)
+        // Counted from the leading dimensions: an empty image still has its planes.
+        let planes = x.shape.dropLast(2).reduce(1, *)
         let v = x.doubles
         var out = [Double](repeating: 0, count: planes * oh * ow)
         for p in 0..<planes {
@@ -81,7 +88,7 @@ public struct Pool2DGrad: Op {
         let (x, z, gz) = (inputs[0], inputs[1], inputs[2])
         let (h, w) = (x.shape[x.ndim - 2], x.shape[x.ndim - 1])
         let (oh, ow) = (z.shape[z.ndim - 2], z.shape[z.ndim - 1])
-        let planes = x.count / Swift.max(h * w, 1)
+        let planes = x.shape.dropLast(2).reduce(1, *)
         let v = x.doubles, zv = z.doubles, g = gz.doubles
         var gx = [Double](repeating: 0, count: x.count)
         for p in 0..<planes {

@@ -84,6 +84,13 @@ public func logSoftmax(_ x: TensorVariable, axis: Int = -1) -> TensorVariable {
 
 enum AxisKernels {
     /// Softmax or log-softmax over one axis, in float64 arithmetic, returned in the input's dtype.
+    ///
+    /// A row holding +∞ gets the limit: the +∞ entries share the whole mass (one of them: [∞, 1] →
+    /// [1, 0], log [0, −∞]), where subtracting the maximum gives ∞ − ∞. PyTorch and JAX compute it that
+    /// way and agree on [NaN, 0]; the limit is what softmax means, and it keeps the fused cross-entropy
+    /// finite for a label at +∞. Ties among +∞ share equally, the limit as they grow together. NaN
+    /// anywhere in a row still makes the row NaN, and a row of only −∞, which has no limit, stays NaN
+    /// as in PyTorch and JAX.
     static func softmax(_ x: NDArray, axis: Int, log: Bool) -> NDArray {
         let others = (0..<x.ndim).filter { $0 != axis }
         let moved = x.transposed(others + [axis]).contiguous()
@@ -91,8 +98,16 @@ enum AxisKernels {
         var v = moved.doubles
         for r in 0..<rows {
             let base = r * n
-            var m = -Double.infinity
-            for j in 0..<n { m = Swift.max(m, v[base + j]) }
+            var m = -Double.infinity, hasNaN = false
+            for j in 0..<n { m = Swift.max(m, v[base + j]); hasNaN = hasNaN || v[base + j].isNaN }
+            if m == .infinity && !hasNaN {
+                let share = Double((0..<n).filter { v[base + $0] == .infinity }.count)
+                for j in 0..<n {
+                    let top = v[base + j] == .infinity
+                    v[base + j] = log ? (top ? -Double.log(share) : -.infinity) : (top ? 1 / share : 0)
+                }
+                continue
+            }
             if !m.isFinite { m = 0 }
             var total = 0.0
             for j in 0..<n { total += Double.exp(v[base + j] - m) }

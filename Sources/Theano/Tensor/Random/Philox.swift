@@ -20,19 +20,46 @@ struct Philox {
 
     /// `count` uniform doubles in [0, 1) from blocks `start`, `start + 1`, …, two words per double.
     func uniforms(_ count: Int, start: UInt64) -> [Double] {
-        var out: [Double] = []
-        out.reserveCapacity(count)
-        var i: UInt64 = 0
-        while out.count < count {
-            let b = block(start &+ i)
-            for (hi, lo) in [(b.0, b.1), (b.2, b.3)] where out.count < count {
-                out.append(Double((UInt64(hi) << 21) ^ UInt64(lo >> 11) & ((1 << 53) - 1)) * 0x1p-53)
-            }
-            i += 1
-        }
-        return out
+        var stream = UniformStream(self, start: start)
+        return (0..<count).map { _ in stream.next() }
     }
 
     /// How many counter blocks `uniforms(count)` consumes.
     static func blocks(for count: Int) -> UInt64 { UInt64((count + 1) / 2) }
+
+    /// A double in [0, 1) from 53 bits of two words.
+    @inline(__always)
+    static func unit(_ hi: UInt32, _ lo: UInt32) -> Double {
+        Double((UInt64(hi) << 21) ^ UInt64(lo >> 11) & ((1 << 53) - 1)) * 0x1p-53
+    }
+
+    /// The two uniform doubles of one block.
+    func unitPair(_ counter: UInt64, _ high: UInt64 = 0) -> (Double, Double) {
+        let b = block(counter, high)
+        return (Philox.unit(b.0, b.1), Philox.unit(b.2, b.3))
+    }
+}
+
+/// The doubles of ``Philox/uniforms(_:start:)`` one at a time, for draws too many to hold at once.
+struct UniformStream {
+    let philox: Philox
+    let start: UInt64
+    private(set) var produced = 0
+    private var pending = 0.0
+
+    init(_ philox: Philox, start: UInt64) {
+        self.philox = philox
+        self.start = start
+    }
+
+    mutating func next() -> Double {
+        defer { produced += 1 }
+        if produced % 2 == 1 { return pending }
+        let (first, second) = philox.unitPair(start &+ UInt64(produced / 2))
+        pending = second
+        return first
+    }
+
+    /// The counter blocks read so far.
+    var blocksUsed: UInt64 { Philox.blocks(for: produced) }
 }

@@ -8,6 +8,31 @@ public enum Distribution: Hashable, Sendable {
     case integers(low: Int, high: Int)
     case choice(count: Int, replace: Bool, p: [Double]?)
     case permutation(n: Int)
+
+    /// The ``RandomStreams`` method that draws it, for messages.
+    var name: String {
+        switch self {
+        case .uniform: return "uniform"
+        case .normal: return "normal"
+        case .binomial: return "binomial"
+        case .integers: return "integers"
+        case .choice: return "choice"
+        case .permutation: return "permutation"
+        }
+    }
+
+    /// Parameters a draw cannot start from; the size is checked with the output's allocation.
+    func validate() throws {
+        switch self {
+        case .binomial(let n, let p) where !(n >= 0 && p >= 0 && p <= 1):
+            throw OpFailure(.badArgument, "binomial needs n ≥ 0 and 0 ≤ p ≤ 1, got n=\(n), p=\(p)")
+        case .integers(let low, let high) where high <= low:
+            throw OpFailure(.badArgument, "integers needs low < high, got [\(low), \(high))")
+        case .permutation(let n) where n < 0:
+            throw OpFailure(.badArgument, "permutation needs n ≥ 0, got \(n)")
+        default: return
+        }
+    }
 }
 
 /// One draw from a stream. Inputs: the generator state (int64 [key, counter]). Outputs: the advanced
@@ -28,35 +53,61 @@ public struct RandomDraw: StatefulOp {
         guard state.count == 2 else { throw OpFailure(.shapeMismatch, input: 0, "random state must hold [key, counter], got \(state.count) values") }
         let key = UInt64(bitPattern: state[0]), counter = UInt64(bitPattern: state[1])
         let philox = Philox(key: (UInt32(truncatingIfNeeded: key), UInt32(truncatingIfNeeded: key >> 32)))
-        let count = size.reduce(1, *)
+        try distribution.validate()
+        let out = try NDArray(checkedUninitialized: size, dtype: dtype, op: distribution.name)
+        let count = out.count
         var blocksUsed: UInt64 = 0
         func uniforms(_ n: Int) -> [Double] {
             defer { blocksUsed += Philox.blocks(for: n) }
             return philox.uniforms(n, start: counter &+ blocksUsed)
         }
-        let values: [Double]
-        switch distribution {
-        case .uniform(let low, let high): values = uniforms(count).map { low + (high - low) * $0 }
-        case .normal(let mean, let std):
-            let u = uniforms(2 * count)
-            values = (0..<count).map { i in
-                let r = (-2 * Double.log(Swift.max(u[2 * i], 0x1p-53))).squareRoot()
-                return mean + std * r * Double.cos(2 * .pi * u[2 * i + 1])
+        /// Writes `value(i)` for every element, converted to the dtype as `astype` would.
+        func fill<Source: TensorElement>(_ value: (Int) -> Source) {
+            func into<T: TensorElement>(_: T.Type) {
+                let p = out.storage.pointer.assumingMemoryBound(to: T.self)
+                for i in 0..<count { p[i] = T(converting: value(i)) }
             }
+            into(dtype.elementType)
+        }
+        // The sequence of uniforms is drawn one at a time, so no draw holds more than its output.
+        var stream = UniformStream(philox, start: counter)
+        switch distribution {
+        case .uniform(let low, let high):
+            fill { _ in low + (high - low) * stream.next() }
+            blocksUsed = stream.blocksUsed
+        case .normal(let mean, let std):
+            fill { _ -> Double in
+                let u = stream.next(), v = stream.next()
+                return mean + std * (-2 * Double.log(Swift.max(u, 0x1p-53))).squareRoot() * Double.cos(2 * .pi * v)
+            }
+            blocksUsed = stream.blocksUsed
+        case .binomial(let n, let p) where n <= Binomial.trialLimit:
+            fill { _ -> Double in
+                var successes = 0
+                for _ in 0..<n { if stream.next() < p { successes += 1 } }
+                return Double(successes)
+            }
+            blocksUsed = stream.blocksUsed
         case .binomial(let n, let p):
-            guard n >= 0, p >= 0, p <= 1 else { throw OpFailure(.badArgument, "binomial needs n ≥ 0 and 0 ≤ p ≤ 1, got n=\(n), p=\(p)") }
-            let u = uniforms(count * n)
-            values = (0..<count).map { i in Double((0..<n).filter { u[i * n + $0] < p }.count) }
+            fill { Binomial.draw(n: n, p: p, philox: philox, counter: counter &+ UInt64($0)) }
+            blocksUsed = UInt64(count)
         case .integers(let low, let high):
-            guard high > low else { throw OpFailure(.badArgument, "integers needs low < high, got [\(low), \(high))") }
-            values = uniforms(count).map { Double(low) + Swift.min(($0 * Double(high - low)).rounded(.down), Double(high - low - 1)) }
+            // The width as an unsigned number, so [Int.min, Int.max) does not overflow; u·width < 2⁶⁴.
+            let width = UInt64(bitPattern: Int64(high) &- Int64(low))
+            fill { _ -> Int64 in
+                let offset = Swift.min(UInt64(stream.next() * Double(width)), width - 1)
+                return Int64(low) &+ Int64(bitPattern: offset)
+            }
+            blocksUsed = stream.blocksUsed
         case .choice(let n, let replace, let p):
-            values = try choose(n, count: count, replace: replace, p: p, uniforms: uniforms)
+            let values = try choose(n, count: count, replace: replace, p: p, uniforms: uniforms)
+            fill { values[$0] }
         case .permutation(let n):
-            values = permutation(n, uniforms: uniforms).map(Double.init)
+            let values = permutation(n, uniforms: uniforms)
+            fill { Int64(values[$0]) }
         }
         let advanced = NDArray([state[0], Int64(bitPattern: counter &+ blocksUsed)], shape: [2])
-        return [advanced, NDArray(values, shape: size).astype(dtype)]
+        return [advanced, out]
     }
 
     func permutation(_ n: Int, uniforms: (Int) -> [Double]) -> [Int] {
@@ -115,6 +166,8 @@ public final class RandomStreams: @unchecked Sendable {
     public func normal(size: [Int], avg: Double = 0, std: Double = 1, dtype: DType? = nil) -> TensorVariable {
         draw(.normal(mean: avg, std: std), size: size, dtype: dtype ?? config.floatX)
     }
+    /// Successes in `n` trials of probability `p`: up to 64 trials, the count of `n` uniforms below `p`;
+    /// above, an exact or (for variances past 10⁹) normal method with O(1) expected work per draw.
     public func binomial(size: [Int], n: Int = 1, p: Double = 0.5, dtype: DType = .int64) -> TensorVariable {
         draw(.binomial(n: n, p: p), size: size, dtype: dtype)
     }

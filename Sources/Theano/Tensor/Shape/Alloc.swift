@@ -12,11 +12,16 @@ public struct Alloc: Op {
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let shape = inputs.dropFirst().map { Int($0.item(as: Int64.self)) }
-        guard shape.allSatisfy({ $0 >= 0 }) else { throw OpFailure(.shapeMismatch, "alloc: negative size in \(shape)") }
         let v = inputs[0]
+        _ = try ShapeCheck.elementCount(shape, dtype: v.dtype, op: "alloc")
         let padded = v.reshaped(Array(repeating: 1, count: ndim - v.ndim) + v.shape)
-        _ = try Elemwise.broadcastShape([shape, padded.shape])
-        return [padded.broadcast(to: shape).copy()]
+        // Each dimension of the value is 1 (repeated) or the size itself.
+        guard zip(padded.shape, shape).allSatisfy({ $0 == $1 || $0 == 1 }) else {
+            throw OpFailure(.shapeMismatch, input: 0, "alloc: a value of shape \(v.shape) cannot fill shape \(shape)")
+        }
+        var out = try NDArray(checkedUninitialized: shape, dtype: v.dtype, op: "alloc")
+        out.assign(from: padded.broadcast(to: shape))
+        return [out]
     }
 
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
@@ -64,8 +69,19 @@ public struct ARange: Op {
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (start, stop, step) = (inputs[0].item(as: Double.self), inputs[1].item(as: Double.self), inputs[2].item(as: Double.self))
         guard step != 0 else { throw OpFailure(.badArgument, input: 2, "arange: step cannot be zero") }
-        let count = Swift.max(0, Int((stop - start) / step).advanced(by: ((stop - start) / step).truncatingRemainder(dividingBy: 1) > 0 ? 1 : 0))
-        return [NDArray((0..<count).map { start + Double($0) * step }, shape: [count]).astype(dtype)]
+        // numpy's length, ceil((stop - start) / step), which is NaN or infinite for infinite or NaN bounds.
+        let length = ((stop - start) / step).rounded(.up)
+        guard !length.isNaN, length < 0x1p63 else {
+            throw OpFailure(.badArgument, "arange: cannot make \(length) values from start \(start), stop \(stop), step \(step)")
+        }
+        let count = length > 0 ? Int(length) : 0
+        let out = try NDArray(checkedUninitialized: [count], dtype: dtype, op: "arange")
+        func fill<T: TensorElement>(_: T.Type) {
+            let p = out.storage.pointer.assumingMemoryBound(to: T.self)
+            for i in 0..<count { p[i] = T(converting: start + Double(i) * step) }
+        }
+        fill(dtype.elementType)
+        return [out]
     }
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] { [nil, nil, nil] }
 }
@@ -85,10 +101,16 @@ public struct Eye: Op {
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [TensorType(dtype, [false, false])] }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (n, m, k) = (Int(inputs[0].item(as: Int64.self)), Int(inputs[1].item(as: Int64.self)), Int(inputs[2].item(as: Int64.self)))
-        guard n >= 0, m >= 0 else { throw OpFailure(.shapeMismatch, "eye: negative size \(n)×\(m)") }
-        var values = [Double](repeating: 0, count: n * m)
-        for i in 0..<n where i + k >= 0 && i + k < m { values[i * m + i + k] = 1 }
-        return [NDArray(values, shape: [n, m]).astype(dtype)]
+        let out = try NDArray(checkedZeros: [n, m], dtype: dtype, op: "eye")
+        // Row i holds its one at column i + k: rows max(0, -k) ..< min(n, m - k), none when k is off the
+        // matrix (checked first, so a huge k cannot overflow).
+        guard k < m && k > -n else { return [out] }
+        func fill<T: TensorElement>(_: T.Type) {
+            let p = out.storage.pointer.assumingMemoryBound(to: T.self)
+            for i in Swift.max(0, -k)..<Swift.min(n, m - k) { p[i * m + i + k] = T.one }
+        }
+        fill(dtype.elementType)
+        return [out]
     }
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] { [nil, nil, nil] }
 }

@@ -18,7 +18,8 @@ public struct Reshape: Op {
         guard unknown.count <= 1, sizes.allSatisfy({ $0 >= -1 }) else {
             throw OpFailure(.shapeMismatch, "cannot reshape \(x.shape) to \(sizes): sizes must be ≥ 0 with at most one -1")
         }
-        let known = sizes.filter { $0 != -1 }.reduce(1, *)
+        // The known sizes must make a possible array before they are multiplied.
+        let known = try ShapeCheck.elementCount(sizes.filter { $0 != -1 }, dtype: x.dtype, op: "reshape")
         if let u = unknown.first {
             guard known > 0, x.count % known == 0 else { throw OpFailure(.shapeMismatch, "cannot reshape array of \(x.count) elements (shape \(x.shape)) into \(sizes)") }
             sizes[u] = x.count / known
