@@ -239,6 +239,20 @@ func close(_ a: [Double], _ b: [Double], tolerance: Double = 1e-12) -> Bool {
         #expect(error.message.contains("[3]"))
     }
 
+    /// Regression: a mismatch inside a fused loop named the constant of the user's last node while
+    /// showing another input's shape, because the fused node's input positions are its own.
+    @Test func aMismatchInAFusedLoopNamesTheInputWhoseShapeItShows() throws {
+        let a = dvector("a"), b = dvector("b")
+        let f = try function([a, b], (a * b) + 3, mode: .fastRun)
+        do {
+            _ = try f([1.0, 2.0, 3.0], [1.0, 2.0])
+            Issue.record("a shape mismatch must throw")
+        } catch let error as TheanoError {
+            #expect(error.message.contains("input 1: b"), "\(error.message)")
+            #expect(!error.message.contains("input 1: 3"), "\(error.message)")
+        }
+    }
+
     @Test func sizeOneIsNotBroadcastUnlessTheTypeSaysSo() throws {
         let m = dmatrix("m"), n = dmatrix("n")
         let f = try function([m, n], m * n)

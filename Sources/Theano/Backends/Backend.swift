@@ -75,9 +75,11 @@ enum NodeFailure {
             if let f = failure as? OpFailure { return (f.kind, f.input, f.message) }
             return (.numericalError, nil, "\(failure)")
         }()
-        var lines = ["\(user.op) failed: \(message)", "  expression: \(pp(user.outputs[0]))"]
+        // A fused loop's inputs are its own, not those of the user's node it ends with.
+        let isFused = (node.op as? Elemwise).map { if case .composite = $0.scalarOp { true } else { false } } ?? false
+        var lines = ["\(user.op) failed: \(message)", "  expression: \(pp(user.outputs[0]))" + (isFused ? " (computed in one fused loop)" : "")]
         for (i, value) in inputs.enumerated() where input == nil || input == i {
-            let variable = i < user.inputs.count ? user.inputs[i] : node.inputs[i]
+            let variable = !isFused && i < user.inputs.count ? user.inputs[i] : node.inputs[i]
             let shape = value.map { "shape \($0.shape), dtype \($0.dtype)" } ?? "not computed"
             lines.append("  input \(i): \(shortName(variable)) \(variable.type), \(shape)")
         }
