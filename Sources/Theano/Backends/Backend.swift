@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A compiled, runnable form of an optimized graph. Backends (the reference executor, the CPU virtual
 /// machine, CUDA) each produce one.
 ///
@@ -6,12 +8,58 @@
 /// it returns must not alias buffers it will write again.
 public protocol Program: AnyObject, Sendable {
     func run(_ inputs: [NDArray]) throws -> [NDArray]
+    /// Whether this program runs generated C, and if not, why.
+    var generatedC: GeneratedCStatus { get }
+    /// Compiles any generated code now and waits for it (the program's and its subgraphs').
+    func waitForGeneratedC() -> GeneratedCStatus
 }
 
-/// Builds a ``Program`` from an optimized graph.
-public protocol Linker: Sendable {
+extension Program {
+    public var generatedC: GeneratedCStatus { .off("this backend does not generate C") }
+    public func waitForGeneratedC() -> GeneratedCStatus { generatedC }
+}
+
+/// Called after each node a program runs, with the node and its outputs; the NaN guard is one.
+public typealias NodeObserver = @Sendable (Apply, [NDArray]) throws -> Void
+
+/// A backend: turns an optimized graph into a ``Program``. Backends register by name in
+/// ``BackendRegistry``; a ``Mode`` names one, and `THEANO_FLAGS=device=` picks the default.
+public protocol Backend: Sendable {
     var name: String { get }
-    func link(_ graph: FunctionGraph) throws -> any Program
+    /// Rewrites this backend adds to the database's phases for the functions it links (its own fusion
+    /// and in-place policy).
+    var rewrites: [(phase: RewriteDatabase.Phase, entry: RewriteDatabase.Entry)] { get }
+    /// Links `graph`; when `observer` is set, it is called after every node the program runs.
+    func link(_ graph: FunctionGraph, mode: Mode, observer: NodeObserver?) throws -> any Program
+}
+
+extension Backend {
+    public var rewrites: [(phase: RewriteDatabase.Phase, entry: RewriteDatabase.Entry)] { [] }
+}
+
+/// The backends by name. The reference executor and the CPU VM are built in; others register.
+public enum BackendRegistry {
+    private static let backends = Mutex<[String: any Backend]>(["reference": ReferenceBackend(), "cpu": VMBackend()])
+
+    public static func register(_ backend: any Backend) {
+        backends.withLock { $0[backend.name] = backend }
+    }
+
+    public static func backend(named name: String) -> (any Backend)? {
+        backends.withLock { $0[name] }
+    }
+
+    public static var names: [String] { backends.withLock { $0.keys.sorted() } }
+
+    /// The backend `mode` names, or an error that names what is registered.
+    static func backend(for mode: Mode, operation: String) throws -> any Backend {
+        let name = mode.resolvedBackend.rawValue
+        guard let backend = backend(named: name) else {
+            let source = mode.backend == .device ? "config.device (THEANO_FLAGS=device=) is '\(name)'" : "the mode names backend '\(name)'"
+            throw TheanoError(.badArgument, "\(operation): \(source), which is not a registered backend; expected one of \(names.joined(separator: ", "))")
+        }
+        return backend
+    }
 }
 
 /// The schedule shared by executors: each node's input and output slots, fixed when the function is built.

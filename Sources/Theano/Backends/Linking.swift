@@ -1,27 +1,23 @@
-/// Picks the backend for a mode and wraps it in the mode's checks.
+/// Links a graph on the backend its mode names, wrapped in the mode's checks: the NaN guard watches
+/// every node the backend runs, and the debug mode compares the backend's results with the reference
+/// executor's on the unoptimized graph.
 enum Linking {
-    static func link(_ graph: FunctionGraph, mode: Mode, unoptimized: () -> FunctionGraph) throws -> any Program {
+    static func link(_ graph: FunctionGraph, mode: Mode, backend: any Backend, unoptimized: () -> FunctionGraph) throws -> any Program {
         switch mode.check {
         case .nanGuard:
-            let program = ReferenceProgram(Schedule(graph))
-            program.afterNode = NaNGuard.check
-            return program
+            return try backend.link(graph, mode: mode, observer: NaNGuard.check)
         case .debug:
-            return DebugProgram(optimized: ReferenceProgram(Schedule(graph)), graph: graph,
-                                reference: ReferenceProgram(Schedule(unoptimized())))
+            return DebugProgram(optimized: try backend.link(graph, mode: mode, observer: nil), graph: graph,
+                                reference: try ReferenceBackend().link(unoptimized(), mode: mode, observer: nil))
         case .none:
-            break
-        }
-        switch mode.backend {
-        case .reference: return try ReferenceLinker().link(graph)
-        case .vm: return try VMLinker(generatedC: mode.generatedC ?? config.cxxCompile).link(graph)
+            return try backend.link(graph, mode: mode, observer: nil)
         }
     }
 }
 
 /// Throws at the first node whose output holds NaN or ±Inf.
 enum NaNGuard {
-    static func check(_ node: Apply, _ outputs: [NDArray]) throws {
+    @Sendable static func check(_ node: Apply, _ outputs: [NDArray]) throws {
         for (i, value) in outputs.enumerated() where value.dtype.isFloat || value.dtype.isComplex {
             let values = value.dtype.isComplex ? value.astype(.complex128).scalars(as: Double.self) : value.doubles
             if let bad = values.firstIndex(where: { !$0.isFinite }) {
@@ -34,11 +30,14 @@ enum NaNGuard {
 /// Runs the optimized and the unoptimized graph on the same inputs and throws when they disagree,
 /// naming the output and the rewrite that produced the node computing it.
 final class DebugProgram: Program, @unchecked Sendable {
-    let optimized: ReferenceProgram
+    let optimized: any Program
     let graph: FunctionGraph
-    let reference: ReferenceProgram
+    let reference: any Program
 
-    init(optimized: ReferenceProgram, graph: FunctionGraph, reference: ReferenceProgram) {
+    var generatedC: GeneratedCStatus { optimized.generatedC }
+    func waitForGeneratedC() -> GeneratedCStatus { optimized.waitForGeneratedC() }
+
+    init(optimized: any Program, graph: FunctionGraph, reference: any Program) {
         self.optimized = optimized
         self.graph = graph
         self.reference = reference

@@ -7,6 +7,7 @@ public final class TheanoConfig: Sendable {
     private struct Values {
         var floatX: DType = .float64
         var mode: String = "FAST_RUN"
+        var device: String = "cpu"
         var cxx: String? = nil
         var cxxCompile: Mode.GeneratedC = .background
         var optimizerIncluding: [String] = []
@@ -23,6 +24,7 @@ public final class TheanoConfig: Sendable {
             switch key {
             case "floatX": if let d = DType(rawValue: value), d.isFloat { v.floatX = d }
             case "mode": v.mode = value
+            case "device": v.device = value
             case "cxx": v.cxx = value
             case "cxx_compile": if let choice = Mode.GeneratedC(rawValue: value) { v.cxxCompile = choice }
             case "optimizer_including": v.optimizerIncluding = value.split(separator: ":").map(String.init)
@@ -40,6 +42,13 @@ public final class TheanoConfig: Sendable {
             precondition(newValue.isFloat, "config.floatX must be float32 or float64, not \(newValue)")
             values.withLock { $0.floatX = newValue }
         }
+    }
+
+    /// The backend modes run on unless they name one: `cpu` (the default) or any registered backend's
+    /// name, as Theano's `device=cpu` / `device=cuda`. An unknown name makes `function` throw.
+    public var device: String {
+        get { values.withLock { $0.device } }
+        set { values.withLock { $0.device = newValue } }
     }
 
     /// The default compile mode name: FAST_RUN, FAST_COMPILE, NONE, DebugMode, NanGuardMode, REFERENCE.

@@ -115,7 +115,7 @@ public final class Function<Output>: @unchecked Sendable {
 
     /// Whether the VM runs generated C kernels for this function's elementwise loops, and if not, why.
     public var generatedC: GeneratedCStatus {
-        (program as? VMProgram)?.generatedCStatus ?? .off("the \(mode.name) mode does not run on the VM")
+        program.generatedC
     }
 
     /// Compiles the generated C kernels now (the function's, and those of the scan steps and ifelse
@@ -123,7 +123,7 @@ public final class Function<Output>: @unchecked Sendable {
     /// failed; calls meanwhile go on running on the VM's own kernels.
     @discardableResult
     public func waitForGeneratedC() -> GeneratedCStatus {
-        (program as? VMProgram)?.waitForGeneratedC() ?? generatedC
+        program.waitForGeneratedC()
     }
 
     var label: String { "function \(name.map { "'\($0)'" } ?? "(\(inputs.map { $0.name ?? "_" }.joined(separator: ", ")))")" }

@@ -67,8 +67,9 @@ enum FunctionBuilder {
             throw TheanoError(.missingInput, "\(where_): the outputs depend on \(leaf.name ?? "an unnamed variable") (\(leaf.type)), which is not among the inputs; add it to the input list or give it a value with givens")
         }
         let graph = FunctionGraph(inputs: userInputs + shared, outputs: allOutputs, replacements: replacements)
-        let report = RewriteDatabase.standard.optimize(graph, mode: mode)
-        let program = try Linking.link(graph, mode: mode, unoptimized: { FunctionGraph(inputs: userInputs + shared, outputs: allOutputs, replacements: replacements) })
+        let backend = try BackendRegistry.backend(for: mode, operation: "function")
+        let report = RewriteDatabase.standard.optimize(graph, mode: mode, extra: backend.rewrites)
+        let program = try Linking.link(graph, mode: mode, backend: backend, unoptimized: { FunctionGraph(inputs: userInputs + shared, outputs: allOutputs, replacements: replacements) })
         return Function(inputs: inputs, graph: graph, mode: mode, report: report, program: program,
                         sharedReads: shared, updates: updates, userOutputs: outputs,
                         allowInputDowncast: allowInputDowncast, name: name, wrap: wrap)

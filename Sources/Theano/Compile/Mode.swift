@@ -9,11 +9,20 @@ public struct Mode: Sendable, Hashable, CustomStringConvertible {
         /// No rewrites at all.
         case none = "None"
     }
-    public enum Backend: String, Sendable, Hashable {
-        /// The fast CPU virtual machine.
-        case vm
+    /// The name of a registered ``Backend`` (see ``BackendRegistry``).
+    public struct BackendName: RawRepresentable, Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(stringLiteral value: String) { rawValue = value }
+        public var description: String { rawValue }
+        /// Whatever `config.device` (`THEANO_FLAGS=device=`) names, as Theano's modes do; `cpu` by default.
+        public static let device: BackendName = "device"
+        /// The fast CPU virtual machine, with generated C where a compiler is found.
+        public static let cpu: BackendName = "cpu"
+        /// The CPU virtual machine (another name for ``cpu``).
+        public static let vm: BackendName = "cpu"
         /// The reference executor: every op's plain `perform`.
-        case reference
+        public static let reference: BackendName = "reference"
     }
     public enum Check: String, Sendable, Hashable {
         case none
@@ -34,18 +43,17 @@ public struct Mode: Sendable, Hashable, CustomStringConvertible {
 
     public var name: String
     public var optimizer: Optimizer
-    public var backend: Backend
+    public var backend: BackendName
     public var check: Check
     public var including: Set<String>
     public var excluding: Set<String>
     /// Record which rewrites fired, how often and how long each took (see `Function.rewriteReport`).
     public var recordRewrites: Bool
-    /// Generated C for the VM; nil follows `config.cxxCompile`. Scan steps and ifelse branches are
-    /// linked when the graph is built, before any mode is known, so they follow `config` (and
-    /// `THEANO_FLAGS=cxx=` turns generated C off everywhere).
+    /// Generated C for the VM; nil follows `config.cxxCompile`. Scan steps and ifelse branches follow
+    /// the function that runs them: they are linked with it.
     public var generatedC: GeneratedC?
 
-    public init(name: String, optimizer: Optimizer, backend: Backend = .vm, check: Check = .none,
+    public init(name: String, optimizer: Optimizer, backend: BackendName = .device, check: Check = .none,
                 including: Set<String> = [], excluding: Set<String> = [], recordRewrites: Bool = false) {
         self.name = name
         self.optimizer = optimizer
@@ -108,11 +116,14 @@ public struct Mode: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The same mode on another backend.
-    public func on(_ backend: Backend) -> Mode {
+    public func on(_ backend: BackendName) -> Mode {
         var copy = self
         copy.backend = backend
         return copy
     }
+
+    /// The backend this mode names, `.device` resolved through `config.device`.
+    public var resolvedBackend: BackendName { backend == .device ? BackendName(rawValue: config.device) : backend }
 
     public var description: String { name }
 }

@@ -1,27 +1,43 @@
 /// The semantic baseline: runs each node's `perform`, in order, with fresh arrays.
 /// Every faster backend is tested against it.
-public struct ReferenceLinker: Linker {
+public struct ReferenceBackend: Backend {
     public init() {}
     public var name: String { "reference" }
-    public func link(_ graph: FunctionGraph) throws -> any Program { ReferenceProgram(Schedule(graph)) }
+    public func link(_ graph: FunctionGraph, mode: Mode, observer: NodeObserver?) throws -> any Program {
+        ReferenceProgram(Schedule(graph), observer: observer)
+    }
 }
 
 final class ReferenceProgram: Program, @unchecked Sendable {
     let schedule: Schedule
-    /// Called after each node with its outputs; the NaN guard and debug modes hook in here.
-    var afterNode: ((Apply, [NDArray]) throws -> Void)?
+    /// Called after each node with its outputs; the NaN guard hooks in here.
+    let afterNode: NodeObserver?
+    /// For each step of a scan or ifelse, its subgraphs linked on the reference executor too.
+    let subgraphs: [[any Program]]
 
-    init(_ schedule: Schedule) { self.schedule = schedule }
+    var generatedC: GeneratedCStatus { .off("the reference executor runs each op's perform and generates no C") }
+
+    init(_ schedule: Schedule, observer: NodeObserver? = nil) {
+        self.schedule = schedule
+        afterNode = observer
+        subgraphs = schedule.steps.map { step in
+            ((step.node.op as? any SubgraphOp)?.innerGraphs ?? []).map { ReferenceProgram(Schedule($0.graph), observer: observer) }
+        }
+    }
 
     func run(_ inputs: [NDArray]) throws -> [NDArray] {
         var slots = [NDArray?](repeating: nil, count: schedule.slotCount)
         for (slot, value) in zip(schedule.inputSlots, inputs) { slots[slot] = value }
         for (slot, value) in schedule.constants { slots[slot] = value }
-        for step in schedule.steps {
+        for (k, step) in schedule.steps.enumerated() {
             let args = step.inputSlots.map { slots[$0] }
             let outs: [NDArray]
             do {
-                outs = try step.node.op.perform(args.map { $0! })
+                if let op = step.node.op as? any SubgraphOp {
+                    outs = try op.perform(args.map { $0! }, subgraphs: subgraphs[k])
+                } else {
+                    outs = try step.node.op.perform(args.map { $0! })
+                }
                 try afterNode?(step.node, outs)
             } catch {
                 throw NodeFailure.error(step.node, error, args)

@@ -1,13 +1,13 @@
 /// The fast CPU virtual machine: the schedule is fixed when the function is built, each node gets the
 /// fastest kernel that fits its types, and elementwise outputs reuse their buffer from the previous
 /// call whenever the caller no longer holds it.
-public struct VMLinker: Linker {
-    /// When the elementwise loops get generated C kernels.
-    public let generatedC: Mode.GeneratedC
-    public init(generatedC: Mode.GeneratedC = config.cxxCompile) { self.generatedC = generatedC }
-    public var name: String { "vm" }
-    public func link(_ graph: FunctionGraph) throws -> any Program {
-        VMProgram(Schedule(graph), inplace: graph.inplace, generatedC: generatedC)
+public struct VMBackend: Backend {
+    public let name: String
+    /// The ops it runs with its own kernels instead of their `perform`.
+    public let kernels: KernelTable
+    public init(name: String = "cpu", kernels: KernelTable = .cpu) { (self.name, self.kernels) = (name, kernels) }
+    public func link(_ graph: FunctionGraph, mode: Mode, observer: NodeObserver?) throws -> any Program {
+        VMProgram(Schedule(graph), inplace: graph.inplace, generatedC: mode.generatedC ?? config.cxxCompile, table: kernels, observer: observer)
     }
 }
 
@@ -30,7 +30,7 @@ final class VMProgram: Program, @unchecked Sendable {
     /// the program is hot enough to compile.
     private var elementsRun = 0
 
-    var generatedCStatus: GeneratedCStatus {
+    var generatedC: GeneratedCStatus {
         switch generated {
         case .success(let kernels): kernels.status
         case .failure(let why): .off(why.description)
@@ -40,16 +40,25 @@ final class VMProgram: Program, @unchecked Sendable {
     /// Compiles the generated kernels of this program and of every subgraph it runs (scan steps, ifelse
     /// branches), waits for them, and returns this program's status.
     func waitForGeneratedC() -> GeneratedCStatus {
-        for case .subgraph(let op) in kernels {
-            for graph in op.innerGraphs { _ = (graph.vmProgram as? VMProgram)?.waitForGeneratedC() }
+        for case .subgraph(_, let programs) in kernels {
+            for program in programs { _ = program.waitForGeneratedC() }
         }
         if case .success(let kernels) = generated { return kernels.waitUntilDone() }
-        return generatedCStatus
+        return generatedC
     }
 
-    init(_ schedule: Schedule, inplace: [ObjectIdentifier: Int] = [:], generatedC: Mode.GeneratedC = .off) {
+    /// Called after each step with its node and outputs (the NaN guard).
+    let observer: NodeObserver?
+
+    init(_ schedule: Schedule, inplace: [ObjectIdentifier: Int] = [:], generatedC: Mode.GeneratedC = .off,
+         table: KernelTable = .cpu, observer: NodeObserver? = nil) {
         self.schedule = schedule
-        var kernels = schedule.steps.map { NodeKernel.choose(for: $0.node, table: .cpu) }
+        self.observer = observer
+        // Subgraphs are linked here, with this program's settings.
+        func link(_ inner: InnerGraph) -> VMProgram {
+            VMProgram(Schedule(inner.graph), inplace: inner.graph.inplace, generatedC: generatedC, table: table, observer: observer)
+        }
+        var kernels = schedule.steps.map { NodeKernel.choose(for: $0.node, table: table, link: link) }
         var destroys = schedule.steps.map { inplace[ObjectIdentifier($0.node)] }
         NodeKernel.fuseSums(schedule, &kernels, &destroys)
         self.kernels = kernels
@@ -113,9 +122,9 @@ final class VMProgram: Program, @unchecked Sendable {
                     slots[resultSlot] = NDArray(scalar: total).astype(dtype)
                 case .skip:
                     break
-                case .subgraph(let op):
+                case .subgraph(let op, let programs):
                     gather(step, slots, into: &arguments)
-                    for (slot, value) in zip(step.outputSlots, try op.perform(arguments, onVM: true)) { slots[slot] = value }
+                    for (slot, value) in zip(step.outputSlots, try op.perform(arguments, subgraphs: programs)) { slots[slot] = value }
                 case .native(let implementation):
                     gather(step, slots, into: &arguments)
                     for (slot, value) in zip(step.outputSlots, try implementation(arguments)) { slots[slot] = value }
@@ -123,6 +132,7 @@ final class VMProgram: Program, @unchecked Sendable {
                     gather(step, slots, into: &arguments)
                     for (slot, value) in zip(step.outputSlots, try step.node.op.perform(arguments)) { slots[slot] = value }
                 }
+                if let observer { try observer(step.node, step.outputSlots.compactMap { slots[$0] }) }
             } catch {
                 throw NodeFailure.error(step.node, error, step.inputSlots.map { slots[$0] })
             }
@@ -145,15 +155,15 @@ enum NodeKernel {
     case fusedSum(ElemwiseLoop, resultSlot: Int, dtype: DType)
     /// A reduction already done by its input's `fusedSum`.
     case skip
-    /// Scan and ifelse, which run their subgraphs on the VM too.
-    case subgraph(any SubgraphOp)
+    /// Scan and ifelse, with their subgraphs linked on the VM too.
+    case subgraph(any SubgraphOp, [VMProgram])
     /// The kernel table's implementation.
     case native(KernelTable.Implementation)
     case perform
 
-    static func choose(for node: Apply, table: KernelTable) -> NodeKernel {
+    static func choose(for node: Apply, table: KernelTable, link: (InnerGraph) -> VMProgram) -> NodeKernel {
         if let e = node.op as? Elemwise, let loop = ElemwiseLoop(e, node) { return .elemwise(loop) }
-        if let op = node.op as? any SubgraphOp { return .subgraph(op) }
+        if let op = node.op as? any SubgraphOp { return .subgraph(op, op.innerGraphs.map(link)) }
         if let implementation = table.implementation(for: node.op) { return .native(implementation) }
         return .perform
     }

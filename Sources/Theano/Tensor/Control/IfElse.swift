@@ -18,12 +18,12 @@ public struct IfElse: SubgraphOp {
         return thenBox.graph.outputs.map(\.type)
     }
 
-    func perform(_ inputs: [NDArray], onVM: Bool) throws -> [NDArray] {
+    func perform(_ inputs: [NDArray], subgraphs: [any Program]) throws -> [NDArray] {
         let taken = inputs[0].item(as: Double.self) != 0
-        let (branch, positions) = taken ? (thenBox.graph, thenPositions) : (elseBox.graph, elsePositions)
+        let (branch, positions, program) = taken ? (thenBox.graph, thenPositions, subgraphs[0]) : (elseBox.graph, elsePositions, subgraphs[1])
         var args = [NDArray?](repeating: nil, count: branch.freeVariables.count)
         for (i, position) in positions.enumerated() { if let position { args[position] = inputs[1 + i] } }
-        return try branch.run(args.map { $0! }, onVM: onVM)
+        return try program.run(args.map { $0! })
     }
 
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {

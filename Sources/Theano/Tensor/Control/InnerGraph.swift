@@ -5,9 +5,10 @@ struct InnerGraph: @unchecked Sendable {
     let outputs: [TensorVariable]
     /// Outer variables (including shared ones) the outputs read besides `inputs`.
     let freeVariables: [TensorVariable]
-    /// The subgraph on the reference executor, the semantic baseline, and on the VM for VM callers.
+    /// The optimized subgraph; the backend that links the function containing the op links it too.
+    let graph: FunctionGraph
+    /// The subgraph on the reference executor, for the op's own `perform`.
     let referenceProgram: any Program
-    let vmProgram: any Program
 
     init(inputs: [TensorVariable], outputs: [TensorVariable]) throws {
         let declared = Set(inputs)
@@ -17,25 +18,22 @@ struct InnerGraph: @unchecked Sendable {
         freeVariables = leaves
         let graph = FunctionGraph(inputs: inputs + leaves, outputs: outputs)
         _ = RewriteDatabase.standard.optimize(graph, mode: .fastRun)
-        referenceProgram = try ReferenceLinker().link(graph)
-        vmProgram = try VMLinker().link(graph)
-    }
-
-    func run(_ values: [NDArray], onVM: Bool) throws -> [NDArray] {
-        try (onVM ? vmProgram : referenceProgram).run(values)
+        self.graph = graph
+        referenceProgram = try ReferenceBackend().link(graph, mode: .fastRun, observer: nil)
     }
 }
 
-/// An op that runs subgraphs (scan, ifelse). The VM asks it to run them on the VM as well; its plain
-/// `perform` keeps them on the reference executor, so reference mode stays the baseline all the way down.
+/// An op that runs subgraphs (scan, ifelse). A backend links each of `innerGraphs` when it links the
+/// function that contains the op, and passes the programs to `perform(_:subgraphs:)`; the plain `perform`
+/// runs them on the reference executor, so reference mode stays the baseline all the way down.
 protocol SubgraphOp: Op {
-    func perform(_ inputs: [NDArray], onVM: Bool) throws -> [NDArray]
-    /// The subgraphs it runs, so a function can wait for their generated kernels too.
+    /// The subgraphs it runs, in the order `perform(_:subgraphs:)` expects their programs.
     var innerGraphs: [InnerGraph] { get }
+    func perform(_ inputs: [NDArray], subgraphs: [any Program]) throws -> [NDArray]
 }
 
 extension SubgraphOp {
-    public func perform(_ inputs: [NDArray]) throws -> [NDArray] { try perform(inputs, onVM: false) }
+    public func perform(_ inputs: [NDArray]) throws -> [NDArray] { try perform(inputs, subgraphs: innerGraphs.map(\.referenceProgram)) }
 }
 
 /// Identity-compared wrapper so ops holding inner graphs stay `Hashable`: two such ops are equal only

@@ -44,7 +44,7 @@ public struct Scan: SubgraphOp {
         inner.outputs.map { TensorType($0.dtype, [false] + $0.broadcastable) }
     }
 
-    func perform(_ inputs: [NDArray], onVM: Bool) throws -> [NDArray] {
+    func perform(_ inputs: [NDArray], subgraphs: [any Program]) throws -> [NDArray] {
         let steps = Int(inputs[0].item(as: Int64.self))
         let sequences = Array(inputs[1..<(1 + sequenceCount)])
         let recurrent = recurrentIndices
@@ -77,7 +77,7 @@ public struct Scan: SubgraphOp {
             for (r, k) in recurrent.enumerated() {
                 for tap in outputTaps[k] { args.append(history[r][history[r].count + tap]) }
             }
-            let results = try inner.run(args + rest, onVM: onVM)
+            let results = try subgraphs[0].run(args + rest)
             for (k, value) in results.enumerated() {
                 if lastStepOnly.contains(k) { collected[k] = [value] } else { collected[k].append(value) }
                 if let r = recurrent.firstIndex(of: k) {

@@ -39,7 +39,7 @@ public struct ScanGrad: SubgraphOp {
         return inputs[1..<count].map { TensorType($0.dtype.isDiscrete ? .float64 : $0.dtype, $0.broadcastable) }
     }
 
-    func perform(_ inputs: [NDArray], onVM: Bool) throws -> [NDArray] {
+    func perform(_ inputs: [NDArray], subgraphs: [any Program]) throws -> [NDArray] {
         let k = forward.outputTaps.count
         let scanInputs = Array(inputs[0..<(inputs.count - 2 * k)])
         let outs = Array(inputs[(inputs.count - 2 * k)..<(inputs.count - k)])
@@ -49,7 +49,6 @@ public struct ScanGrad: SubgraphOp {
         let sequences = Array(scanInputs[1..<(1 + s)])
         let initials = Array(scanInputs[(1 + s)..<(1 + s + recurrent.count)])
         let rest = Array(scanInputs[(1 + s + recurrent.count)...])
-        let grad = box.graph
 
         let sequenceGrads = sequences.map { NDArray(zeros: $0.shape, dtype: $0.dtype.isDiscrete ? .float64 : $0.dtype) }
         var restGrads = rest.map { NDArray(zeros: $0.shape, dtype: $0.dtype.isDiscrete ? .float64 : $0.dtype) }
@@ -67,7 +66,7 @@ public struct ScanGrad: SubgraphOp {
             for (r, kOut) in recurrent.enumerated() {
                 g[kOut] = try ScalarEvaluation.evaluate(.add, [g[kOut], carried[r]], shape: g[kOut].shape).astype(carried[r].dtype)
             }
-            let results = try grad.run(args + g, onVM: onVM)
+            let results = try subgraphs[0].run(args + g)
             for i in 0..<s {
                 var row = sequenceGrads[i].sliced([(start: index, count: 1, step: 1)], dropping: [0])
                 row.assign(from: try ScalarEvaluation.evaluate(.add, [row, results[i]], shape: row.shape).astype(row.dtype))
