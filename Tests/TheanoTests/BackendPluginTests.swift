@@ -74,4 +74,20 @@ final class CountingBackend: Backend, @unchecked Sendable {
         #expect(try f([[1.0, 2.0]], [[3.0], [4.0]]).doubles == [11])
         #expect(calls.value == 1)
     }
+
+    /// The CPU backend's fusion policy is its own: a full sum of an elementwise loop becomes one node
+    /// there (recorded like any rewrite), and stays two nodes on the reference executor.
+    @Test func eachBackendAddsItsOwnFusionRewrites() throws {
+        let a = dvector("a"), b = dvector("b")
+        var mode = Mode.fastRun
+        mode.recordRewrites = true
+        let onVM = try function([a, b], sqr(a - b).sum(), mode: mode)
+        let onReference = try function([a, b], sqr(a - b).sum(), mode: mode.on(.reference))
+        #expect(onVM.rewriteReport.count("vm_sum_of_elemwise") == 1)
+        #expect(onVM.graph.toposort.map { "\($0.op)" }.contains { $0.hasPrefix("Sum{") })
+        #expect(onReference.rewriteReport.count("vm_sum_of_elemwise") == 0)
+        let args: [any NDArrayConvertible] = [[1.0, 2.0, 3.0], [0.5, 0.5, 0.5]]
+        #expect(try onVM.call(args).doubles == [0.25 + 2.25 + 6.25])
+        #expect(try onReference.call(args).doubles == [0.25 + 2.25 + 6.25])
+    }
 }

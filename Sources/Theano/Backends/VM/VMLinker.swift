@@ -6,6 +6,7 @@ public struct VMBackend: Backend {
     /// The ops it runs with its own kernels instead of their `perform`.
     public let kernels: KernelTable
     public init(name: String = "cpu", kernels: KernelTable = .cpu) { (self.name, self.kernels) = (name, kernels) }
+    public var rewrites: [(phase: RewriteDatabase.Phase, entry: RewriteDatabase.Entry)] { VMRewrites.all }
     public func link(_ graph: FunctionGraph, mode: Mode, observer: NodeObserver?) throws -> any Program {
         VMProgram(Schedule(graph), inplace: graph.inplace, generatedC: mode.generatedC ?? config.cxxCompile, table: kernels, observer: observer)
     }
@@ -58,11 +59,8 @@ final class VMProgram: Program, @unchecked Sendable {
         func link(_ inner: InnerGraph) -> VMProgram {
             VMProgram(Schedule(inner.graph), inplace: inner.graph.inplace, generatedC: generatedC, table: table, observer: observer)
         }
-        var kernels = schedule.steps.map { NodeKernel.choose(for: $0.node, table: table, link: link) }
-        var destroys = schedule.steps.map { inplace[ObjectIdentifier($0.node)] }
-        NodeKernel.fuseSums(schedule, &kernels, &destroys)
-        self.kernels = kernels
-        self.destroys = destroys
+        kernels = schedule.steps.map { NodeKernel.choose(for: $0, table: table, link: link) }
+        destroys = schedule.steps.map { inplace[ObjectIdentifier($0.node)] }
         let outputs = Set(schedule.outputSlots)
         deadAfter = schedule.steps.enumerated().map { k, step in
             Array(Set(step.inputSlots.filter { schedule.lastUse[$0] == k && !outputs.contains($0) }))
@@ -120,8 +118,6 @@ final class VMProgram: Program, @unchecked Sendable {
                     if ownsBuffers { elementsRun &+= GeneratedKernels.work(arguments.map(\.count).max() ?? 0) }
                     let total = try loop.sum(arguments)
                     slots[resultSlot] = NDArray(scalar: total).astype(dtype)
-                case .skip:
-                    break
                 case .subgraph(let op, let programs):
                     gather(step, slots, into: &arguments)
                     for (slot, value) in zip(step.outputSlots, try op.perform(arguments, subgraphs: programs)) { slots[slot] = value }
@@ -151,40 +147,22 @@ final class VMProgram: Program, @unchecked Sendable {
 /// How a node runs in the VM.
 enum NodeKernel {
     case elemwise(ElemwiseLoop)
-    /// An elementwise loop whose only reader sums all of it: the sum is computed without the array.
+    /// The sum of everything an elementwise loop produces (``SumOfElemwise``), computed without the array.
     case fusedSum(ElemwiseLoop, resultSlot: Int, dtype: DType)
-    /// A reduction already done by its input's `fusedSum`.
-    case skip
     /// Scan and ifelse, with their subgraphs linked on the VM too.
     case subgraph(any SubgraphOp, [VMProgram])
     /// The kernel table's implementation.
     case native(KernelTable.Implementation)
     case perform
 
-    static func choose(for node: Apply, table: KernelTable, link: (InnerGraph) -> VMProgram) -> NodeKernel {
+    static func choose(for step: Schedule.Step, table: KernelTable, link: (InnerGraph) -> VMProgram) -> NodeKernel {
+        let node = step.node
         if let e = node.op as? Elemwise, let loop = ElemwiseLoop(e, node) { return .elemwise(loop) }
+        if let s = node.op as? SumOfElemwise, let loop = ElemwiseLoop(s.elemwise, node) {
+            return .fusedSum(loop, resultSlot: step.outputSlots[0], dtype: node.outputs[0].dtype)
+        }
         if let op = node.op as? any SubgraphOp { return .subgraph(op, op.innerGraphs.map(link)) }
         if let implementation = table.implementation(for: node.op) { return .native(implementation) }
         return .perform
-    }
-
-    /// Pairs an elementwise step with the full `sum` that is its only reader, when the array is not a
-    /// graph output: the pair becomes one pass that never writes the array to memory.
-    static func fuseSums(_ schedule: Schedule, _ kernels: inout [NodeKernel], _ destroys: inout [Int?]) {
-        var producer: [Int: Int] = [:], readers: [Int: Int] = [:]
-        for (j, step) in schedule.steps.enumerated() {
-            for slot in step.outputSlots { producer[slot] = j }
-            for slot in step.inputSlots { readers[slot, default: 0] += 1 }
-        }
-        for (k, step) in schedule.steps.enumerated() {
-            guard let reduce = step.node.op as? Reduce, reduce.kind == .sum,
-                  reduce.axes.count == step.node.inputs[0].ndim,
-                  let j = producer[step.inputSlots[0]], case .elemwise(let loop) = kernels[j],
-                  readers[step.inputSlots[0]] == 1, !schedule.outputSlots.contains(step.inputSlots[0]),
-                  step.node.outputs[0].dtype == loop.dtype else { continue }
-            kernels[j] = .fusedSum(loop, resultSlot: step.outputSlots[0], dtype: loop.dtype)
-            kernels[k] = .skip
-            destroys[j] = nil
-        }
     }
 }
