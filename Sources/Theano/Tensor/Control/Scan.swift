@@ -167,9 +167,8 @@ public func scan(_ fn: ([TensorVariable]) -> [TensorVariable], sequences: [Tenso
         }
         if results[k].broadcastable != info.stateType.broadcastable { results[k] = Rebroadcast(pattern: info.stateType.broadcastable)(results[k]) }
     }
-    let hoisted = ScanPushout.hoist(outputs: results, variantSlots: sequenceSlots + stateSlots,
-                                    nonSequenceSlots: nonSequenceSlots, nonSequences: nonSequences)
-    let inner = try InnerGraph(inputs: sequenceSlots + stateSlots + nonSequenceSlots + hoisted.slots, outputs: hoisted.outputs)
+    // Loop-invariant work moves out of the step later, as the optimizer's `scan_pushout` rewrite.
+    let inner = try InnerGraph(inputs: sequenceSlots + stateSlots + nonSequenceSlots, outputs: results)
     let steps: TensorVariable
     if let nSteps {
         steps = cast(nSteps.asTensor(), .int64)
@@ -181,7 +180,7 @@ public func scan(_ fn: ([TensorVariable]) -> [TensorVariable], sequences: [Tenso
     }
     let op = Scan(box: InnerGraphBox(inner), sequenceCount: sequences.count, outputTaps: infos.map { $0?.taps ?? [] },
                   goBackwards: goBackwards, truncateGradient: truncateGradient)
-    let node = op.apply([steps] + sequences + infos.compactMap { $0?.initial } + nonSequences + hoisted.outerValues + inner.freeVariables)
+    let node = op.apply([steps] + sequences + infos.compactMap { $0?.initial } + nonSequences + inner.freeVariables)
     return (node.outputs, [])
 }
 

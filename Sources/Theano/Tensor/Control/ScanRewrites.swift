@@ -1,6 +1,26 @@
 /// Graph rewrites for scan.
 enum ScanRewrites {
-    static var all: [LocalRewrite] { [saveMemory] }
+    static var all: [LocalRewrite] { [pushout, saveMemory] }
+
+    /// Loop-invariant work in the step moves before the loop (Theano's `scan_pushout_non_seq_operations`,
+    /// see ``ScanPushout``): the step's inputs past its sequences and states are the same at every step.
+    static let pushout = LocalRewrite("scan_pushout", tags: ["scan", "specialize"]) { node in
+        guard let scan = node.op as? Scan else { return nil }
+        let inner = scan.inner
+        let declared = inner.inputs + inner.freeVariables
+        let outerStart = 1 + scan.sequenceCount + scan.recurrentIndices.count
+        let invariantCount = node.inputs.count - outerStart
+        let variantCount = declared.count - invariantCount
+        guard variantCount >= 0 else { return nil }
+        let hoisted = ScanPushout.hoist(outputs: inner.outputs, variantSlots: Array(declared.prefix(variantCount)),
+                                        nonSequenceSlots: Array(declared.suffix(invariantCount)),
+                                        nonSequences: Array(node.inputs.suffix(invariantCount)))
+        guard !hoisted.slots.isEmpty, let lean = try? InnerGraph(inputs: declared + hoisted.slots, outputs: hoisted.outputs) else { return nil }
+        var op = Scan(box: InnerGraphBox(lean), sequenceCount: scan.sequenceCount, outputTaps: scan.outputTaps,
+                      goBackwards: scan.goBackwards, truncateGradient: scan.truncateGradient)
+        op.lastStepOnly = scan.lastStepOnly
+        return op.apply(node.inputs + hoisted.outerValues + lean.freeVariables).outputs
+    }
 
     /// When the only reader of a scan output takes its last step (`states[-1]`, as `foldl` and most
     /// RNN code do), the loop keeps only that step instead of stacking all of them (Theano's
