@@ -17,9 +17,18 @@ let package = Package(
         // Hand-written C kernels: flag-free, with per-function target attributes and runtime CPU dispatch,
         // so the package stays usable as a dependency (SwiftPM refuses unsafeFlags there).
         .target(name: "CTheanoKernels"),
+        // Arrays and their kernels: dtypes, NDArray, storage, errors. No graph code.
+        .target(
+            name: "TheanoArrays",
+            dependencies: [
+                "CTheanoKernels",
+                .product(name: "Numerics", package: "swift-numerics"),
+            ]
+        ),
         .target(
             name: "Theano",
             dependencies: [
+                "TheanoArrays",
                 "CTheanoKernels",
                 .product(name: "Numerics", package: "swift-numerics"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -30,6 +39,6 @@ let package = Package(
             dependencies: ["Theano", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "TheanoBench", dependencies: ["Theano"]),
-        .testTarget(name: "TheanoTests", dependencies: ["Theano"]),
+        .testTarget(name: "TheanoTests", dependencies: ["Theano", "TheanoArrays"]),
     ]
 )

@@ -22,12 +22,12 @@ extension NDArray: CustomDebugStringConvertible {
     }
 }
 
-enum NumpyFormat {
-    static let precision = 8
-    static let lineWidth = 75
-    static let edgeItems = 3
+package enum NumpyFormat {
+    package static let precision = 8
+    package static let lineWidth = 75
+    package static let edgeItems = 3
 
-    static func scalar(_ a: NDArray) -> String {
+    package static func scalar(_ a: NDArray) -> String {
         switch a.dtype {
         case .bool: return a.item(as: Bool.self) ? "True" : "False"
         case .float32: return shortest(a.item(as: Float.self))
@@ -40,7 +40,7 @@ enum NumpyFormat {
     }
 
     /// Python's float repr: shortest round-trip digits, `.0` for whole numbers.
-    static func shortest<F: BinaryFloatingPoint & LosslessStringConvertible>(_ x: F) -> String {
+    package static func shortest<F: BinaryFloatingPoint & LosslessStringConvertible>(_ x: F) -> String {
         if x.isNaN { return "nan" }
         if x.isInfinite { return x < 0 ? "-inf" : "inf" }
         var s = x.description
@@ -58,7 +58,7 @@ enum NumpyFormat {
     }
 
     /// The element strings, row-major, before padding.
-    static func cells(_ a: NDArray) -> [String] {
+    package static func cells(_ a: NDArray) -> [String] {
         switch a.dtype {
         case .bool: return a.scalars(as: Bool.self).map { $0 ? "True" : "False" }
         case .int8, .int16, .int32, .int64: return a.scalars(as: Int64.self).map { String($0) }
@@ -75,7 +75,7 @@ enum NumpyFormat {
     }
 
     /// numpy's "maxprec" float mode: at most 8 fraction digits, trailing zeros dropped, fractions left-aligned.
-    static func floatCells(_ values: [Double], isFloat32: Bool) -> [String] {
+    package static func floatCells(_ values: [Double], isFloat32: Bool) -> [String] {
         let finite = values.filter { $0.isFinite && $0 != 0 }.map(abs)
         let useExponent = (finite.max() ?? 0) >= 1e16 || (finite.min() ?? 1) < 1e-4
         if useExponent {
@@ -110,7 +110,7 @@ enum NumpyFormat {
     }
 
     /// Nests padded cells in brackets, one row per line, wrapping long rows at numpy's line width.
-    static func nest(shape: [Int], cells: [String], position: inout Int, indent: Int, summarise: Bool) -> String {
+    package static func nest(shape: [Int], cells: [String], position: inout Int, indent: Int, summarise: Bool) -> String {
         let n = shape[0]
         let show: [Int?] = summarise && n > 2 * edgeItems
             ? Array(0..<edgeItems).map { $0 } + [nil] + Array((n - edgeItems)..<n).map { $0 }
@@ -145,7 +145,7 @@ enum NumpyFormat {
     }
 }
 
-extension String {
+package extension String {
     fileprivate func trimmingPrefix(_ prefix: String) -> String {
         hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self
     }

@@ -23,7 +23,7 @@ public enum DType: String, Sendable, CaseIterable, CustomStringConvertible {
     public var isDiscrete: Bool { isBool || isInteger }
 
     /// numpy's one-letter kind code: b, i, f or c.
-    var kind: Character {
+    package var kind: Character {
         if isBool { return "b" }
         if isInteger { return "i" }
         if isFloat { return "f" }
@@ -87,7 +87,7 @@ public enum DType: String, Sendable, CaseIterable, CustomStringConvertible {
     }
 
     /// The Theano name prefix used by the typed constructors (`d` for float64 …).
-    var prefix: String {
+    package var prefix: String {
         switch self {
         case .bool: return "bool"
         case .int8: return "b"
@@ -103,7 +103,7 @@ public enum DType: String, Sendable, CaseIterable, CustomStringConvertible {
 
     /// The accumulator type of a `sum`/`prod`, as Theano chooses it: small integers accumulate in int64
     /// and float32 in float64, so long sums keep their precision.
-    var accumulatorType: DType {
+    package var accumulatorType: DType {
         switch self {
         case .bool, .int8, .int16, .int32, .int64: return .int64
         case .float32, .float64: return .float64
@@ -112,7 +112,7 @@ public enum DType: String, Sendable, CaseIterable, CustomStringConvertible {
     }
 
     /// The output type of a `sum`/`prod`: small integers widen to int64, floats keep their type.
-    var sumOutputType: DType {
+    package var sumOutputType: DType {
         switch self {
         case .bool, .int8, .int16, .int32, .int64: return .int64
         default: return self

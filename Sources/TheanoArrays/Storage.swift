@@ -9,28 +9,28 @@ import Darwin
 /// scalars converted on every call and for which an aligned allocation costs several times as much.
 ///
 /// A final class so that `isKnownUniquelyReferenced` can decide when a write must copy.
-final class Storage: @unchecked Sendable {
-    let pointer: UnsafeMutableRawPointer
-    let byteCount: Int
+package final class Storage: @unchecked Sendable {
+    package let pointer: UnsafeMutableRawPointer
+    package let byteCount: Int
 
     /// Storage for a size the program itself derived (from arrays that exist, or a literal): running out
     /// of memory here stops the process. Sizes that come from data go through ``ShapeCheck``, which
     /// uses the failable initialiser and throws instead.
-    init(byteCount: Int) {
+    package init(byteCount: Int) {
         guard let memory = Storage.allocate(byteCount, zeroed: false) else { fatalError("Storage: cannot allocate \(byteCount) bytes") }
         pointer = memory
         self.byteCount = byteCount
     }
 
     /// Zero-filled storage.
-    init(zeroedBytes byteCount: Int) {
+    package init(zeroedBytes byteCount: Int) {
         guard let memory = Storage.allocate(byteCount, zeroed: true) else { fatalError("Storage: cannot allocate \(byteCount) bytes") }
         pointer = memory
         self.byteCount = byteCount
     }
 
     /// Storage of `byteCount` bytes, or nil when `malloc` refuses.
-    init?(tryByteCount byteCount: Int, zeroed: Bool) {
+    package init?(tryByteCount byteCount: Int, zeroed: Bool) {
         guard let memory = Storage.allocate(byteCount, zeroed: zeroed) else { return nil }
         pointer = memory
         self.byteCount = byteCount

@@ -13,15 +13,15 @@ import Foundation
 /// - A shape computed from data, by an op's `perform` or a file reader, goes through
 ///   ``elementCount(_:dtype:op:input:)`` and ``NDArray/init(checkedZeros:dtype:op:input:)`` (or its
 ///   uninitialised twin), which throw.
-enum ShapeCheck {
+package enum ShapeCheck {
     /// The machine's physical memory in bytes: no single array may be larger.
-    static let memoryLimit: Int = Int(clamping: ProcessInfo.processInfo.physicalMemory)
+    package static let memoryLimit: Int = Int(clamping: ProcessInfo.processInfo.physicalMemory)
 
     /// What is wrong with `shape` as the shape of an array of `itemSize`-byte elements, or nil.
     ///
     /// numpy's rule: every dimension is ≥ 0, and the product of the non-zero dimensions times the item
     /// size fits `Int` even when another dimension is 0 (`(2**32, 2**32, 0)` is refused).
-    static func problem(_ shape: [Int], itemSize: Int) -> (kind: TheanoError.Kind, reason: String)? {
+    package static func problem(_ shape: [Int], itemSize: Int) -> (kind: TheanoError.Kind, reason: String)? {
         if let d = shape.first(where: { $0 < 0 }) {
             return (.badArgument, "negative dimension \(d) in shape \(shape)")
         }
@@ -36,7 +36,7 @@ enum ShapeCheck {
 
     /// The element count of `shape`, or an ``OpFailure`` naming `op` (as the user wrote it) when the
     /// shape cannot be an array of `dtype`.
-    static func elementCount(_ shape: [Int], dtype: DType, op: String, input: Int? = nil) throws -> Int {
+    package static func elementCount(_ shape: [Int], dtype: DType, op: String, input: Int? = nil) throws -> Int {
         if let (kind, reason) = problem(shape, itemSize: dtype.itemSize) {
             throw OpFailure(kind, input: input, "\(op): \(reason) (dtype \(dtype))")
         }
@@ -44,13 +44,13 @@ enum ShapeCheck {
     }
 
     /// The element count of a shape that Swift code wrote; a bad one is a programmer error.
-    static func preconditionedCount(_ shape: [Int], dtype: DType, _ function: String) -> Int {
+    package static func preconditionedCount(_ shape: [Int], dtype: DType, _ function: String) -> Int {
         if let (_, reason) = problem(shape, itemSize: dtype.itemSize) { preconditionFailure("\(function): \(reason)") }
         return shape.reduce(1, *)
     }
 
     /// Memory for an array of a checked shape, or an ``OpFailure`` when the machine cannot hold it.
-    static func storage(_ shape: [Int], dtype: DType, zeroed: Bool, op: String, input: Int?) throws -> Storage {
+    package static func storage(_ shape: [Int], dtype: DType, zeroed: Bool, op: String, input: Int?) throws -> Storage {
         let count = try elementCount(shape, dtype: dtype, op: op, input: input)
         let bytes = count * dtype.itemSize
         func refuse(_ why: String) -> OpFailure {
@@ -62,7 +62,7 @@ enum ShapeCheck {
     }
 
     /// A byte count the way numpy's MemoryError writes it: `8.00 TiB`.
-    static func describe(_ bytes: Int) -> String {
+    package static func describe(_ bytes: Int) -> String {
         let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
         var value = Double(bytes), unit = 0
         while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
@@ -70,16 +70,16 @@ enum ShapeCheck {
     }
 }
 
-extension NDArray {
+package extension NDArray {
     /// A zero-filled array whose shape came from data: throws, naming `op`, where the plain initialiser
     /// would stop the process (see ``ShapeCheck``).
-    init(checkedZeros shape: [Int], dtype: DType, op: String, input: Int? = nil) throws {
+    package init(checkedZeros shape: [Int], dtype: DType, op: String, input: Int? = nil) throws {
         let storage = try ShapeCheck.storage(shape, dtype: dtype, zeroed: true, op: op, input: input)
         self.init(storage: storage, dtype: dtype, shape: shape, strides: NDArray.contiguousStrides(shape), offset: 0)
     }
 
     /// An uninitialised array whose shape came from data, for kernels that write every element.
-    init(checkedUninitialized shape: [Int], dtype: DType, op: String, input: Int? = nil) throws {
+    package init(checkedUninitialized shape: [Int], dtype: DType, op: String, input: Int? = nil) throws {
         let storage = try ShapeCheck.storage(shape, dtype: dtype, zeroed: false, op: op, input: input)
         self.init(storage: storage, dtype: dtype, shape: shape, strides: NDArray.contiguousStrides(shape), offset: 0)
     }

@@ -2,7 +2,7 @@ import RealModule
 
 /// A small, fast, seedable generator (Steele, Lea and Flood's SplitMix64), for reproducible test data.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
+    package var state: UInt64
     public init(seed: UInt64) { state = seed }
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -15,7 +15,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
 }
 
-extension SplitMix64 {
+package extension SplitMix64 {
     /// A standard normal draw (Box–Muller), for weight initialisation.
     public mutating func nextGaussian() -> Double {
         let u = Swift.max(nextUnit(), 0x1p-53), v = nextUnit()

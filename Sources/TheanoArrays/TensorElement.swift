@@ -19,10 +19,10 @@ public protocol TensorElement: Sendable, Equatable {
     var asComplex: Complex<Double> { get }
 }
 
-extension TensorElement {
+package extension TensorElement {
     /// Converts from any other element type the way numpy's `astype` does.
     @inline(__always)
-    init<Source: TensorElement>(converting value: Source) {
+    package init<Source: TensorElement>(converting value: Source) {
         // Branches on the dtype's flags, not its kind letter: a Character compare costs a string compare.
         let target = Self.dtype
         if target.isComplex {
@@ -51,7 +51,7 @@ extension Bool: TensorElement {
 /// Saturating float-to-integer conversion: numpy's result for NaN or out-of-range values is undefined,
 /// and Swift's plain `init` would trap, so NaN becomes the minimum and the rest clamps.
 @inline(__always)
-func clampedInteger<T: FixedWidthInteger>(_ value: Double) -> T {
+package func clampedInteger<T: FixedWidthInteger>(_ value: Double) -> T {
     if value.isNaN { return T.min }
     if value >= Double(T.max) { return T.max }
     if value <= Double(T.min) { return T.min }
@@ -82,7 +82,7 @@ public protocol FloatTensorElement: TensorElement, Real, BinaryFloatingPoint {
     static func cPow(_ base: Self, _ exponent: Self) -> Self
 }
 
-extension FloatTensorElement {
+package extension FloatTensorElement {
     public static var one: Self { 1 }
     public init(fromInt64 value: Int64) { self.init(value) }
     public init(fromComplex value: Complex<Double>) { self.init(value.real) }
@@ -125,7 +125,7 @@ extension Complex: TensorElement, ComplexTensorElement where RealType: FloatTens
     public var asComplex: Complex<Double> { Complex<Double>(Double(real), Double(imaginary)) }
 }
 
-extension DType {
+package extension DType {
     /// The Swift type that stores one element of this dtype.
     public var elementType: any TensorElement.Type {
         switch self {

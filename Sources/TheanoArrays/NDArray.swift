@@ -8,8 +8,8 @@ public struct NDArray: @unchecked Sendable {
     /// Strides in elements, not bytes. A stride of 0 marks a broadcast dimension.
     public private(set) var strides: [Int]
     /// Offset of the first element, in elements.
-    var offset: Int
-    var storage: Storage
+    package var offset: Int
+    package var storage: Storage
 
     public var ndim: Int { shape.count }
     public var count: Int { shape.reduce(1, *) }
@@ -25,13 +25,13 @@ public struct NDArray: @unchecked Sendable {
     }
 
     /// An uninitialised array, for kernels that write every element.
-    init(uninitialized shape: [Int], dtype: DType) {
+    package init(uninitialized shape: [Int], dtype: DType) {
         let n = ShapeCheck.preconditionedCount(shape, dtype: dtype, "NDArray")
         self.init(storage: Storage(byteCount: n * dtype.itemSize), dtype: dtype, shape: shape,
                   strides: NDArray.contiguousStrides(shape), offset: 0)
     }
 
-    init(storage: Storage, dtype: DType, shape: [Int], strides: [Int], offset: Int) {
+    package init(storage: Storage, dtype: DType, shape: [Int], strides: [Int], offset: Int) {
         self.storage = storage
         self.dtype = dtype
         self.shape = shape
@@ -67,7 +67,7 @@ public struct NDArray: @unchecked Sendable {
         self.init([T](repeating: value, count: ShapeCheck.preconditionedCount(shape, dtype: T.dtype, "NDArray(repeating:shape:)")), shape: shape)
     }
 
-    static func contiguousStrides(_ shape: [Int]) -> [Int] {
+    package static func contiguousStrides(_ shape: [Int]) -> [Int] {
         // Scalars and vectors share one strides array: most small arrays a call creates are these.
         if shape.count <= 1 { return shape.isEmpty ? [] : unitStride }
         var strides = [Int](repeating: 0, count: shape.count)
@@ -102,7 +102,7 @@ public struct NDArray: @unchecked Sendable {
     }
 
     /// Copies elements of `source` (same shape, same dtype) into this array's storage, which must be unique.
-    mutating func assign(from source: NDArray) {
+    package mutating func assign(from source: NDArray) {
         precondition(source.shape == shape && source.dtype == dtype, "NDArray.assign: shape or dtype differs")
         let itemSize = dtype.itemSize
         let dst = storage.pointer, src = source.storage.pointer
@@ -125,7 +125,7 @@ public struct NDArray: @unchecked Sendable {
     }
 
     /// Makes the storage unique and contiguous so it can be written in place.
-    mutating func makeUniqueContiguous() {
+    package mutating func makeUniqueContiguous() {
         if !isKnownUniquelyReferenced(&storage) || !isContiguous || offset != 0 {
             self = copy()
         }
@@ -134,7 +134,7 @@ public struct NDArray: @unchecked Sendable {
 
 /// Calls `body(i, j)` with the storage indices of every element of two arrays of one shape, row-major.
 @inline(__always)
-func forEachIndexPair(_ shape: [Int], _ stridesA: [Int], _ offsetA: Int, _ stridesB: [Int], _ offsetB: Int,
+package func forEachIndexPair(_ shape: [Int], _ stridesA: [Int], _ offsetA: Int, _ stridesB: [Int], _ offsetB: Int,
                       _ body: (Int, Int) -> Void) {
     let n = shape.count
     if shape.contains(0) { return }
@@ -161,13 +161,13 @@ func forEachIndexPair(_ shape: [Int], _ stridesA: [Int], _ offsetA: Int, _ strid
 
 /// Calls `body(i)` with the storage index of every element in row-major order.
 @inline(__always)
-func forEachIndex(_ shape: [Int], _ strides: [Int], _ offset: Int, _ body: (Int) -> Void) {
+package func forEachIndex(_ shape: [Int], _ strides: [Int], _ offset: Int, _ body: (Int) -> Void) {
     forEachIndexPair(shape, strides, offset, strides, offset) { a, _ in body(a) }
 }
 
 // MARK: Typed access
 
-extension NDArray {
+package extension NDArray {
     /// Reads the elements in row-major order, converted to `T` the way numpy's `astype` does.
     public func scalars<T: TensorElement>(as: T.Type = T.self) -> [T] {
         if dtype == T.dtype {
@@ -206,7 +206,7 @@ extension NDArray {
     }
 
     /// A contiguous buffer of the elements, for kernels. `T` must be the dtype's element type.
-    func withUnsafeElements<T: TensorElement, R>(as: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R) rethrows -> R {
+    package func withUnsafeElements<T: TensorElement, R>(as: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R) rethrows -> R {
         precondition(T.dtype == dtype, "NDArray: reading \(dtype) as \(T.dtype)")
         let c = contiguous()
         return try withExtendedLifetime(c) {
@@ -215,7 +215,7 @@ extension NDArray {
     }
 
     /// The address of the first element, for kernels that honour `strides`.
-    var baseAddress: UnsafeMutableRawPointer { storage.pointer + offset * dtype.itemSize }
+    package var baseAddress: UnsafeMutableRawPointer { storage.pointer + offset * dtype.itemSize }
 
     /// A copy converted to another dtype (numpy's `astype`).
     public func astype(_ target: DType) -> NDArray {
@@ -236,7 +236,7 @@ extension NDArray {
     }
 }
 
-extension NDArray {
+package extension NDArray {
     /// The common conversions into float32 and float64 as plain loops over dense memory; the generic
     /// path pays a witness call per element.
     fileprivate func contiguousFloatConversion(to target: DType) -> NDArray? {
@@ -262,10 +262,10 @@ extension NDArray {
 
 // MARK: Views
 
-extension NDArray {
+package extension NDArray {
     /// Reorders axes and inserts broadcastable axes: `pattern` lists source axes, `nil` inserts a size-1 axis.
     /// Dropped source axes must have size 1. The result is a view.
-    func dimshuffled(_ pattern: [Int?]) -> NDArray {
+    package func dimshuffled(_ pattern: [Int?]) -> NDArray {
         var newShape: [Int] = [], newStrides: [Int] = []
         newShape.reserveCapacity(pattern.count)
         newStrides.reserveCapacity(pattern.count)
@@ -282,7 +282,7 @@ extension NDArray {
     public func transposed(_ axes: [Int]) -> NDArray { dimshuffled(axes) }
 
     /// A view that repeats broadcastable (size-1) axes to `target`, left-padding missing axes.
-    func broadcast(to target: [Int]) -> NDArray {
+    package func broadcast(to target: [Int]) -> NDArray {
         let pad = target.count - ndim
         var newStrides = [Int](repeating: 0, count: target.count)
         for axis in 0..<ndim where shape[axis] != 1 || target[axis + pad] == 1 {
@@ -301,7 +301,7 @@ extension NDArray {
     }
 
     /// A view of a strided slice along every axis: `ranges[axis] = (start, count, step)`, with integer axes removed.
-    func sliced(_ ranges: [(start: Int, count: Int, step: Int)], dropping dropped: Set<Int> = []) -> NDArray {
+    package func sliced(_ ranges: [(start: Int, count: Int, step: Int)], dropping dropped: Set<Int> = []) -> NDArray {
         var newOffset = offset, newShape: [Int] = [], newStrides: [Int] = []
         for (axis, r) in ranges.enumerated() {
             newOffset += r.start * strides[axis]
@@ -323,7 +323,7 @@ extension NDArray: Equatable {
     }
 }
 
-extension NDArray {
+package extension NDArray {
     /// Writes one element, converting `value` to the array's dtype. Copies the storage first when another
     /// array shares it, so no other value changes.
     public mutating func set<T: TensorElement>(_ index: [Int], to value: T) {
@@ -339,9 +339,9 @@ extension NDArray {
     }
 }
 
-extension NDArray {
+package extension NDArray {
     /// The elements' bytes in row-major order, for hashing and serialisation.
-    var rawBytes: [UInt8] {
+    package var rawBytes: [UInt8] {
         let c = contiguous()
         return Array(UnsafeRawBufferPointer(start: c.baseAddress, count: c.count * dtype.itemSize))
     }

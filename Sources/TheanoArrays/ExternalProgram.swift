@@ -2,9 +2,9 @@ import Foundation
 
 /// Programs the library runs but never requires (Graphviz's `dot`, the C compiler): found on PATH,
 /// run without a shell.
-enum ExternalProgram {
+package enum ExternalProgram {
     /// The executable `name` names: a path when it has a slash, else the first match on PATH.
-    static func find(_ name: String) -> String? {
+    package static func find(_ name: String) -> String? {
         if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for directory in path.split(separator: ":") {
@@ -16,7 +16,7 @@ enum ExternalProgram {
 
     /// Runs a program with a PATH (gcc cannot find `ld` without one) and returns its exit status and
     /// its output and error streams together.
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    package static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -5,16 +5,16 @@ import CTheanoKernels
 /// A block is computed in groups of 8 floats or 4 doubles through the AVX2 entry points and the rest
 /// through libm, so every caller that goes through here (the VM and the generated C kernels) gets the
 /// same bits for the same block.
-enum VectorMath {
+package enum VectorMath {
     /// The handle of `name` (`"exp"`), or nil when libmvec, AVX2 or either form of the function is missing.
-    static func handle(_ name: String) -> Int32? {
+    package static func handle(_ name: String) -> Int32? {
         let h = theano_vmath_find(name)
         return h >= 0 ? h : nil
     }
 
     /// Computes `n` values of the function into `o` (which may be `a`); false when the caller must use its own loop.
     @inline(__always)
-    static func apply<T: FloatTensorElement>(_ handle: Int32, _ a: UnsafePointer<T>, _ o: UnsafeMutablePointer<T>, _ n: Int) -> Bool {
+    package static func apply<T: FloatTensorElement>(_ handle: Int32, _ a: UnsafePointer<T>, _ o: UnsafeMutablePointer<T>, _ n: Int) -> Bool {
         if T.self == Float.self {
             return theano_vmath_float(handle, UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), UnsafeMutableRawPointer(o).assumingMemoryBound(to: Float.self), n) != 0
         }
@@ -24,5 +24,5 @@ enum VectorMath {
         return false
     }
 
-    static var available: Bool { theano_vmath_available() != 0 }
+    package static var available: Bool { theano_vmath_available() != 0 }
 }
