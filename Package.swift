@@ -17,10 +17,13 @@ let package = Package(
         // Hand-written C kernels: flag-free, with per-function target attributes and runtime CPU dispatch,
         // so the package stays usable as a dependency (SwiftPM refuses unsafeFlags there).
         .target(name: "CTheanoKernels"),
+        // The system zlib, for reading .npz members and .gz files with our own bounded inflate loop.
+        .systemLibrary(name: "CTheanoZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(
             name: "Theano",
             dependencies: [
                 "CTheanoKernels",
+                "CTheanoZlib",
                 .product(name: "Numerics", package: "swift-numerics"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
