@@ -33,6 +33,9 @@ let package = Package(
             dependencies: ["Theano", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "TheanoBench", dependencies: ["Theano"]),
+        // The libFuzzer target of the .npy, .npz and gzip readers (Scripts/fuzz-io.sh); built plainly,
+        // it replays the files it is given.
+        .executableTarget(name: "TheanoFuzzIO", dependencies: ["Theano"]),
         .testTarget(name: "TheanoTests", dependencies: ["Theano"]),
     ]
 )
