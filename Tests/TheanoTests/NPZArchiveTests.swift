@@ -159,6 +159,38 @@ struct ZipLayout {
         #expect(refusal { try NPZ.decode(zip.data) }.contains("neither ASCII nor marked UTF-8"))
     }
 
+    /// Archives over 4 GiB keep their sizes and offsets in zip64 records: the same archive rewritten
+    /// that way (every 32-bit field 0xFFFFFFFF, the values in zip64 extra fields and end records) reads
+    /// the same. Adding something before the archive shifts every offset, as zipfile allows.
+    @Test(arguments: [0, 7])
+    func zip64RecordsAreRead(prefix: Int) throws {
+        let zip = try archive(compressed: true)
+        func le(_ value: UInt64, _ width: Int) -> [UInt8] { (0..<width).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
+        let end = zip.bytes.count - 22
+        let directoryStart = Int(zip.uint32(end + 16))
+        var directory: [UInt8] = []
+        for member in zip.members {
+            let c = member.central
+            let (nameLength, extraLength, commentLength) = (Int(zip.uint16(c + 28)), Int(zip.uint16(c + 30)), Int(zip.uint16(c + 32)))
+            var entry = Array(zip.bytes[c..<(c + 46)])
+            let values = [zip.uint32(c + 24), zip.uint32(c + 20), zip.uint32(c + 42)].map(UInt64.init) // size, compressed, offset
+            for field in [20, 24, 42] { entry.replaceSubrange(field..<(field + 4), with: [0xFF, 0xFF, 0xFF, 0xFF]) }
+            let extra = le(1, 2) + le(24, 2) + values.flatMap { le($0, 8) }
+            entry.replaceSubrange(30..<32, with: le(UInt64(extraLength + extra.count), 2))
+            entry += zip.bytes[(c + 46)..<(c + 46 + nameLength + extraLength)] + extra
+            entry += zip.bytes[(c + 46 + nameLength + extraLength)..<(c + 46 + nameLength + extraLength + commentLength)]
+            directory += entry
+        }
+        let count = UInt64(zip.members.count)
+        let record = le(0x0606_4B50, 4) + le(44, 8) + le(45, 2) + le(45, 2) + le(0, 4) + le(0, 4) + le(count, 8) + le(count, 8)
+            + le(UInt64(directory.count), 8) + le(UInt64(directoryStart), 8)
+        let locator = le(0x0706_4B50, 4) + le(0, 4) + le(UInt64(directoryStart + directory.count), 8) + le(1, 4)
+        let endRecord = le(0x0605_4B50, 4) + le(0, 4) + [0xFF, 0xFF, 0xFF, 0xFF] + [0xFF, 0xFF, 0xFF, 0xFF] + [0xFF, 0xFF, 0xFF, 0xFF] + le(0, 2)
+        let rewritten = [UInt8](repeating: 0x50, count: prefix) + zip.bytes[..<directoryStart] + directory + record + locator + endRecord
+        let data = Data(prefix == 0 ? rewritten : Array(zip.bytes[..<4]) + rewritten) // np.load wants PK at the start
+        #expect(try NPZ.decode(data) == arrays)
+    }
+
     @Test func anEmptyArchiveHoldsNoArrays() throws {
         #expect(try NPZ.decode(Data(ZipArchive.endSignature + [UInt8](repeating: 0, count: 18))).isEmpty)
     }
