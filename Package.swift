@@ -25,11 +25,14 @@ let package = Package(
                 .product(name: "Numerics", package: "swift-numerics"),
             ]
         ),
+        // The system zlib, for reading .npz members and .gz files with our own bounded inflate loop.
+        .systemLibrary(name: "CTheanoZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(
             name: "Theano",
             dependencies: [
                 "TheanoArrays",
                 "CTheanoKernels",
+                "CTheanoZlib",
                 .product(name: "Numerics", package: "swift-numerics"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
@@ -39,6 +42,9 @@ let package = Package(
             dependencies: ["Theano", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "TheanoBench", dependencies: ["Theano"]),
+        // The libFuzzer target of the .npy, .npz and gzip readers (Scripts/fuzz-io.sh); built plainly,
+        // it replays the files it is given.
+        .executableTarget(name: "TheanoFuzzIO", dependencies: ["Theano"]),
         .testTarget(name: "TheanoTests", dependencies: ["Theano", "TheanoArrays"]),
     ]
 )

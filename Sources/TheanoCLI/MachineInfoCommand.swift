@@ -16,6 +16,7 @@ enum KernelCacheCommand {
         case .list:
             let entries = cache.entries
             print("kernel cache: \(cache.directory) (\(entries.count) compiled librar\(entries.count == 1 ? "y" : "ies"))")
+            if let note = cache.note { print("  \(note)") }
             for entry in entries {
                 print("  \(entry.key)  \(entry.bytes / 1024) KiB  \(entry.modified.formatted(date: .numeric, time: .standard))")
             }

@@ -14,7 +14,7 @@ public enum BackendInfo {
             let when = config.cxxCompile == .off ? "off by configuration (cxx_compile=off)"
                 : config.cxxCompile == .synchronous ? "compiled before each function's first call"
                 : "compiled in the background once a function is hot"
-            return "\(compiler.path) (\(compiler.identity)); generated elementwise kernels \(when), cached in \(KernelCache.standard.directory)"
+            return "\(compiler.path) (\(compiler.identity)); generated elementwise kernels \(when), cached in \(KernelCache.standard.location)"
         case .failure(let why):
             return "\(why); the VM's built-in kernels run instead"
         }

@@ -24,14 +24,18 @@ public struct Digits: Sendable {
         }
         let text = String(decoding: try Gzip.decompress(compressed, source: path), as: UTF8.self)
         var pixels: [Double] = [], labels: [Int64] = []
-        for (lineNumber, line) in text.split(separator: "\n").enumerated() {
-            let fields = line.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard fields.count == 65, fields[64] >= 0, fields[64] <= 9 else {
-                throw TheanoError(.io, "Digits.load(\(path)): line \(lineNumber + 1) should hold 64 pixels and a label 0-9, got \(line.prefix(40))…")
+        for (lineNumber, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where !line.allSatisfy(\.isWhitespace) {
+            // Every field must be an integer: one that is not fails the line instead of being skipped.
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            guard fields.count == 65, fields.allSatisfy({ $0 != nil }), fields[0..<64].allSatisfy({ (0...16).contains($0!) }),
+                  (0...9).contains(fields[64]!) else {
+                throw TheanoError(.io, "Digits.load(\(path)): line \(lineNumber + 1) should hold 64 pixels 0-16 and a label 0-9, got \(line.prefix(40).debugDescription)…")
             }
-            pixels += fields[0..<64].map { Double($0) / 16 }
-            labels.append(Int64(fields[64]))
+            pixels += fields[0..<64].map { Double($0!) / 16 }
+            labels.append(Int64(fields[64]!))
         }
+        guard !labels.isEmpty else { throw TheanoError(.io, "Digits.load(\(path)): the file holds no rows") }
         return Digits(images: NDArray(pixels, shape: [labels.count, 64]), labels: NDArray(labels, shape: [labels.count]))
     }
 

@@ -24,20 +24,45 @@ public enum NPZ {
         }
     }
 
-    /// Reads every array in an `.npz` file, keyed by name without the `.npy` suffix.
+    /// Reads every array in an `.npz` file, keyed by name without the `.npy` suffix. Throws `.io` naming
+    /// the file, the member and what is wrong for anything `np.load` refuses (a damaged archive, a member
+    /// whose size or CRC-32 does not match, a bad `.npy` inside), and for what it reads but an array
+    /// cannot hold: members that are not `.npy` files (numpy returns their raw bytes) and two members with
+    /// one key (`W` and `W.npy`; numpy keeps one and drops the other).
     public static func load(_ path: String) throws -> [String: NDArray] {
-        let archive: Archive
-        do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch {
-            throw TheanoError(.io, "NPZ.load(\(path)): not a readable zip archive (\(error))")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TheanoError(.io, "NPZ.load(\(path)): the file does not exist or cannot be read")
+        }
+        return try data.withUnsafeBytes { try decode(UntrustedBytes($0), source: path, operation: "NPZ.load") }
+    }
+
+    /// Reads every array in the bytes of an `.npz` file; `source` names it in errors.
+    public static func decode(_ data: Data, source: String = "npz data") throws -> [String: NDArray] {
+        try data.withUnsafeBytes { try decode(UntrustedBytes($0), source: source, operation: "NPZ.decode") }
+    }
+
+    static func decode(_ bytes: UntrustedBytes, source: String, operation: String) throws -> [String: NDArray] {
+        // np.load tells an archive by its first bytes: a local header, or the end record of an empty archive.
+        guard bytes.matches(ZipArchive.localSignature, at: 0) || bytes.matches(ZipArchive.endSignature, at: 0) else {
+            throw TheanoError(.io, "\(operation)(\(source)): not an .npz file: it does not start with a zip signature (PK\\x03\\x04)")
+        }
+        let archive = try ZipArchive(bytes, context: "\(operation)(\(source))")
+        var keys: [String: String] = [:]
+        for member in archive.members {
+            let key = member.name.hasSuffix(".npy") ? String(member.name.dropLast(4)) : member.name
+            if let other = keys[key] {
+                throw archive.fail("members '\(other)' and '\(member.name)' both have the key '\(key)'")
+            }
+            keys[key] = member.name
         }
         var result: [String: NDArray] = [:]
-        for entry in archive where entry.type == .file {
-            var data = Data()
-            do { _ = try archive.extract(entry) { data.append($0) } } catch {
-                throw TheanoError(.io, "NPZ.load(\(path)): entry \(entry.path) is corrupt (\(error))")
+        for member in archive.members {
+            let contents = try archive.contents(of: member)
+            guard contents.starts(with: NPY.magic) else {
+                throw archive.fail("member '\(member.name)' is not an .npy array (numpy would return its raw bytes)")
             }
-            let name = entry.path.hasSuffix(".npy") ? String(entry.path.dropLast(4)) : entry.path
-            result[name] = try NPY.decode(data, source: "\(path):\(entry.path)")
+            let key = member.name.hasSuffix(".npy") ? String(member.name.dropLast(4)) : member.name
+            result[key] = try contents.withUnsafeBytes { try NPY.decode(UntrustedBytes($0), source: "\(source), member '\(member.name)'") }
         }
         return result
     }
