@@ -145,7 +145,7 @@ package enum NumpyFormat {
     }
 }
 
-package extension String {
+extension String {
     fileprivate func trimmingPrefix(_ prefix: String) -> String {
         hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self
     }

@@ -167,7 +167,7 @@ package func forEachIndex(_ shape: [Int], _ strides: [Int], _ offset: Int, _ bod
 
 // MARK: Typed access
 
-package extension NDArray {
+extension NDArray {
     /// Reads the elements in row-major order, converted to `T` the way numpy's `astype` does.
     public func scalars<T: TensorElement>(as: T.Type = T.self) -> [T] {
         if dtype == T.dtype {
@@ -236,7 +236,7 @@ package extension NDArray {
     }
 }
 
-package extension NDArray {
+extension NDArray {
     /// The common conversions into float32 and float64 as plain loops over dense memory; the generic
     /// path pays a witness call per element.
     fileprivate func contiguousFloatConversion(to target: DType) -> NDArray? {
@@ -262,7 +262,7 @@ package extension NDArray {
 
 // MARK: Views
 
-package extension NDArray {
+extension NDArray {
     /// Reorders axes and inserts broadcastable axes: `pattern` lists source axes, `nil` inserts a size-1 axis.
     /// Dropped source axes must have size 1. The result is a view.
     package func dimshuffled(_ pattern: [Int?]) -> NDArray {
@@ -323,7 +323,7 @@ extension NDArray: Equatable {
     }
 }
 
-package extension NDArray {
+extension NDArray {
     /// Writes one element, converting `value` to the array's dtype. Copies the storage first when another
     /// array shares it, so no other value changes.
     public mutating func set<T: TensorElement>(_ index: [Int], to value: T) {
@@ -339,7 +339,7 @@ package extension NDArray {
     }
 }
 
-package extension NDArray {
+extension NDArray {
     /// The elements' bytes in row-major order, for hashing and serialisation.
     package var rawBytes: [UInt8] {
         let c = contiguous()

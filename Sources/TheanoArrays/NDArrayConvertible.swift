@@ -12,7 +12,7 @@ public protocol NDArrayConvertible {
     func overwriteScalar(_ array: inout NDArray) -> Bool
 }
 
-package extension NDArrayConvertible {
+extension NDArrayConvertible {
     public var convertsByValue: Bool { true }
     public func overwriteScalar(_ array: inout NDArray) -> Bool { false }
 }
@@ -22,7 +22,7 @@ extension NDArray: NDArrayConvertible {
     public var convertsByValue: Bool { false }
 }
 
-package extension NDArrayConvertible where Self: TensorElement {
+extension NDArrayConvertible where Self: TensorElement {
     public func makeNDArray() throws -> NDArray { NDArray(scalar: self) }
 
     public func overwriteScalar(_ array: inout NDArray) -> Bool {
@@ -65,7 +65,7 @@ extension Array: NDArrayConvertible where Element: NDArrayConvertible {
     public var convertsByValue: Bool { true }
 }
 
-package extension NDArray {
+extension NDArray {
     /// An array from a Swift scalar, array or nested array: `NDArray([[1, 2], [3, 4]])`.
     /// Stops with a clear message on a ragged literal, like a bad `Array` index; for data that may be
     /// ragged, `try value.makeNDArray()` throws instead.

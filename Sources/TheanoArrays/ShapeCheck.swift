@@ -70,7 +70,7 @@ package enum ShapeCheck {
     }
 }
 
-package extension NDArray {
+extension NDArray {
     /// A zero-filled array whose shape came from data: throws, naming `op`, where the plain initialiser
     /// would stop the process (see ``ShapeCheck``).
     package init(checkedZeros shape: [Int], dtype: DType, op: String, input: Int? = nil) throws {

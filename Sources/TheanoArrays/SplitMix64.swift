@@ -15,7 +15,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
 }
 
-package extension SplitMix64 {
+extension SplitMix64 {
     /// A standard normal draw (Box–Muller), for weight initialisation.
     public mutating func nextGaussian() -> Double {
         let u = Swift.max(nextUnit(), 0x1p-53), v = nextUnit()

@@ -19,7 +19,7 @@ public protocol TensorElement: Sendable, Equatable {
     var asComplex: Complex<Double> { get }
 }
 
-package extension TensorElement {
+extension TensorElement {
     /// Converts from any other element type the way numpy's `astype` does.
     @inline(__always)
     package init<Source: TensorElement>(converting value: Source) {
@@ -82,7 +82,7 @@ public protocol FloatTensorElement: TensorElement, Real, BinaryFloatingPoint {
     static func cPow(_ base: Self, _ exponent: Self) -> Self
 }
 
-package extension FloatTensorElement {
+extension FloatTensorElement {
     public static var one: Self { 1 }
     public init(fromInt64 value: Int64) { self.init(value) }
     public init(fromComplex value: Complex<Double>) { self.init(value.real) }
@@ -125,7 +125,7 @@ extension Complex: TensorElement, ComplexTensorElement where RealType: FloatTens
     public var asComplex: Complex<Double> { Complex<Double>(Double(real), Double(imaginary)) }
 }
 
-package extension DType {
+extension DType {
     /// The Swift type that stores one element of this dtype.
     public var elementType: any TensorElement.Type {
         switch self {

@@ -41,9 +41,8 @@ public enum BackendInfo {
 
     /// Where generated kernels are cached: `$THEANO_SWIFT_CACHE`, else the XDG cache directory.
     public static var cacheDirectory: String {
-        let env = ProcessInfo.processInfo.environment
-        if let path = env["THEANO_SWIFT_CACHE"] { return path }
-        let base = env["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")
+        if let path = Settings.kernelCache { return path }
+        let base = Settings.environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")
         return base + "/theano-swift/v1"
     }
 }

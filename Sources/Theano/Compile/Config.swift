@@ -82,4 +82,4 @@ public final class TheanoConfig: Sendable {
 }
 
 /// The library's settings.
-public let config = TheanoConfig(flags: ProcessInfo.processInfo.environment["THEANO_FLAGS"])
+public let config = TheanoConfig(flags: Settings.flags)

@@ -11,7 +11,7 @@ public struct Digits: Sendable {
 
     /// Where the file is looked for: `$THEANO_DIGITS`, else `Data/digits.csv.gz` in this package's checkout.
     public static var defaultPath: String {
-        if let path = ProcessInfo.processInfo.environment["THEANO_DIGITS"] { return path }
+        if let path = Settings.digits { return path }
         let source = URL(fileURLWithPath: #filePath)
         return source.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Data/digits.csv.gz").path

@@ -18,7 +18,7 @@ public enum CBLAS {
 
     /// Libraries tried in order; `$THEANO_BLAS` first, and `THEANO_BLAS=none` tries none.
     public static var candidates: [String] {
-        let override = ProcessInfo.processInfo.environment["THEANO_BLAS"]
+        let override = Settings.blas
         if override == "none" { return [] }
         return (override.map { [$0] } ?? []) + ["libopenblas.so.0", "libopenblas.so", "libblis.so.4", "libmkl_rt.so", "libcblas.so.3", "libblas.so.3"]
     }

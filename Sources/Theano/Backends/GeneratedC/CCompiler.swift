@@ -12,8 +12,7 @@ struct CCompiler: Sendable {
     /// The compiler `config.cxx` or `$THEANO_CC` names, else the first of cc, gcc, clang on PATH; or why
     /// generated C is off.
     static func find() -> Result<CCompiler, GeneratedCUnavailable> {
-        let env = ProcessInfo.processInfo.environment
-        let requested = config.cxx ?? env["THEANO_CC"]
+        let requested = config.cxx ?? Settings.compiler
         if let requested, requested.isEmpty { return .failure(.init("generated C disabled by configuration (cxx=\"\")")) }
         let names = requested.map { [$0] } ?? ["cc", "gcc", "clang"]
         guard let path = names.lazy.compactMap(ExternalProgram.find).first else {
@@ -21,7 +20,7 @@ struct CCompiler: Sendable {
         }
         return found.withLock { known in
             if let compiler = known[path] { return compiler }
-            let result = identify(path, optimization: env["THEANO_CFLAGS"])
+            let result = identify(path, optimization: Settings.compilerFlags)
             known[path] = result
             return result
         }

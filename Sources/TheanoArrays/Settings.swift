@@ -1,0 +1,21 @@
+import Foundation
+
+/// Every setting the package reads from the process environment, in one place. `THEANO_FLAGS` is parsed
+/// by `config`; the others name files, libraries and programs.
+package enum Settings {
+    package static var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// Theano's `THEANO_FLAGS`: `floatX=float32,mode=FAST_RUN,device=cpu,cxx=…`.
+    package static var flags: String? { environment["THEANO_FLAGS"] }
+    /// A CBLAS to load (a path), or `none` for the built-in GEMM.
+    package static var blas: String? { environment["THEANO_BLAS"] }
+    /// The C compiler for generated kernels, when `cxx` does not name one.
+    package static var compiler: String? { environment["THEANO_CC"] }
+    /// Optimization flags for generated kernels instead of `-O3 -march=native`.
+    package static var compilerFlags: String? { environment["THEANO_CFLAGS"] }
+    /// The generated-kernel cache directory.
+    package static var kernelCache: String? { environment["THEANO_SWIFT_CACHE"] }
+    /// The digits data set, instead of the bundled copy.
+    package static var digits: String? { environment["THEANO_DIGITS"] }
+    package static var path: String? { environment["PATH"] }
+}
