@@ -12,7 +12,7 @@ enum Canonicalize {
         collectTerms(out, positive: true, dtype: out.dtype, into: &terms)
         guard terms.allSatisfy({ $0.0.dtype == out.dtype || $0.0 is TensorConstant }) else { return nil }
         var constant = 0.0
-        let (kept, constantCount) = foldAndCancel(terms) { c, positive in
+        let (kept, constantCount, dropped) = foldAndCancel(terms) { c, positive in
             constant += positive ? c : -c
             return true
         }
@@ -26,7 +26,7 @@ enum Canonicalize {
             let c = TensorConstant(NDArray(scalar: constant).astype(out.dtype))
             result = result.map { $0 + c } ?? c
         }
-        return rebuilt(result!, like: out, from: terms.map(\.0))
+        return rebuilt(result!, like: out, from: terms.map(\.0), dropped: dropped)
     }
 
     static let mulFactors = LocalRewrite("local_mul_canonizer", tags: ["canonicalize"]) { node in
@@ -37,7 +37,7 @@ enum Canonicalize {
         collectFactors(out, above: true, dtype: out.dtype, into: &factors)
         guard factors.allSatisfy({ $0.0.dtype == out.dtype || $0.0 is TensorConstant }) else { return nil }
         var above = 1.0, below = 1.0
-        let (kept, constantCount) = foldAndCancel(factors.map { ($0.0, $0.above) }) { c, isAbove in
+        let (kept, constantCount, dropped) = foldAndCancel(factors.map { ($0.0, $0.above) }) { c, isAbove in
             // A zero stays a factor: folded above, it would drop x's NaN and Inf (x·0); below, divide by zero.
             guard c != 0 else { return false }
             if isAbove { above *= c } else { below *= c }
@@ -51,25 +51,27 @@ enum Canonicalize {
         if below != 1 { denominator.insert(constant(below), at: 0) }
         var result = numerator.dropFirst().reduce(numerator[0], *)
         if !denominator.isEmpty { result = result / denominator.dropFirst().reduce(denominator[0], *) }
-        return rebuilt(result, like: out, from: factors.map(\.0))
+        return rebuilt(result, like: out, from: factors.map(\.0), dropped: dropped)
     }
 
     /// Folds the scalar constants among `operands` (each with its side: added or subtracted, above or
     /// below the fraction line) through `fold`, which returns false to keep one, and drops each pair of
-    /// the same variable on opposite sides. Returns what is left and how many constants were folded.
+    /// the same variable on opposite sides. Returns what is left, how many constants were folded, and
+    /// the variables dropped in pairs.
     private static func foldAndCancel(_ operands: [(TensorVariable, Bool)], fold: (Double, Bool) -> Bool)
-        -> (kept: [(TensorVariable, Bool)], folded: Int) {
-        var kept: [(TensorVariable, Bool)] = [], folded = 0
+        -> (kept: [(TensorVariable, Bool)], folded: Int, dropped: [TensorVariable]) {
+        var kept: [(TensorVariable, Bool)] = [], folded = 0, dropped: [TensorVariable] = []
         for (operand, side) in operands {
             if let c = ElemwiseRewrites.constantValue(operand), operand.broadcastable.allSatisfy({ $0 }), fold(c, side) {
                 folded += 1
             } else if let i = kept.firstIndex(where: { $0.0 === operand && $0.1 != side }) {
                 kept.remove(at: i)
+                dropped.append(operand)
             } else {
                 kept.append((operand, side))
             }
         }
-        return (kept, folded)
+        return (kept, folded, dropped)
     }
 
     /// How far one node looks into its tree. Every node of a large sum would otherwise walk the whole
@@ -104,11 +106,22 @@ enum Canonicalize {
 
     /// The canonical expression, accepted only when it keeps the original's type: a cancelled operand
     /// that set the result's shape (`x + y - x` with `y` a row) would otherwise change it.
-    private static func rebuilt(_ result: TensorVariable, like out: TensorVariable, from operands: [TensorVariable]) -> [TensorVariable]? {
-        if result.type == out.type { return [result] }
-        guard result.ndim <= out.ndim, result.dtype == out.dtype || result.fitted(to: TensorType(out.dtype, result.broadcastable)) != nil else { return nil }
-        // Restore the full shape from an operand that has it.
-        guard let shaper = operands.first(where: { $0.broadcastable == out.broadcastable && $0.ndim == out.ndim }) else { return nil }
-        return fill(shaper, cast(result, out.dtype)).fitted(to: out.type).map { [$0] }
+    /// Dropped operands that could have disagreed in shape (any dimension that does not broadcast) are
+    /// kept as a ``BroadcastGuard``, so the simplified graph still fails where the original did.
+    private static func rebuilt(_ result: TensorVariable, like out: TensorVariable, from operands: [TensorVariable],
+                                dropped: [TensorVariable]) -> [TensorVariable]? {
+        var full: TensorVariable
+        if result.type == out.type {
+            full = result
+        } else {
+            guard result.ndim <= out.ndim, result.dtype == out.dtype || result.fitted(to: TensorType(out.dtype, result.broadcastable)) != nil else { return nil }
+            // Restore the full shape from an operand that has it.
+            guard let shaper = operands.first(where: { $0.broadcastable == out.broadcastable && $0.ndim == out.ndim }),
+                  let fitted = fill(shaper, cast(result, out.dtype)).fitted(to: out.type) else { return nil }
+            full = fitted
+        }
+        let checked = dropped.filter { v in v.ndim == out.ndim && !v.broadcastable.allSatisfy { $0 } }
+        if !checked.isEmpty { full = BroadcastGuard()([full] + checked) }
+        return [full]
     }
 }

@@ -1,0 +1,26 @@
+/// Passes its first input through after checking that the others broadcast against it, as they did
+/// in the expression a rewrite simplified: `x + y - x` becomes `y` guarded by `x`, so mismatched shapes
+/// still fail at run time as they do on the reference executor (Theano's canonicalizer kept such
+/// checks as asserts).
+public struct BroadcastGuard: Op {
+    public init() {}
+    public var description: String { "BroadcastGuard" }
+
+    public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
+        precondition(inputs.dropFirst().allSatisfy { $0.ndim == inputs[0].ndim }, "BroadcastGuard: operands of one rank, got \(inputs)")
+        return [inputs[0]]
+    }
+
+    public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
+        _ = try Elemwise.broadcastShape(inputs.map(\.shape))
+        return [inputs[0]]
+    }
+
+    public var viewMap: [Int: Int] { [0: 0] }
+
+    public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
+        [outputGrads[0]] + inputs.dropFirst().map { _ in nil }
+    }
+
+    public func prettyPrint(_ inputs: [String]) -> String { inputs[0] }
+}
