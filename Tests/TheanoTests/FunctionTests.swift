@@ -138,6 +138,48 @@ import Testing
         #expect(error.kind == .invalidGivens && error.message.contains("stranger"))
     }
 
+    @Test func aGivensValueThatDependsOnWhatItReplacesIsRejectedAtBuild() throws {
+        let x = dscalar("x"), y = dscalar("y"), z = dscalar("z")
+        let selfReference = try #require(throws: TheanoError.self) {
+            try function([y], x * 2, givens: [(x, x + y)])
+        }
+        #expect(selfReference.kind == .invalidGivens)
+        #expect(selfReference.message.contains("givens replaces x by (x + y), which depends on x itself"), "\(selfReference.message)")
+        let loop = try #require(throws: TheanoError.self) {
+            try function([z], x + y, givens: [(x, y + z), (y, x * 2)])
+        }
+        #expect(loop.kind == .invalidGivens && loop.message.contains("x → y → x"), "\(loop.message)")
+        let identity = try #require(throws: TheanoError.self) { try function([y], x + y, givens: [(x, x)]) }
+        #expect(identity.kind == .invalidGivens && identity.message.contains("depends on x itself"), "\(identity.message)")
+        // A chain without a cycle substitutes all the way down.
+        #expect(try function([z], x + y, givens: [(x, y + z), (y, z * 2)])(1).item() == 5)
+    }
+
+    @Test func anInputThatGivensReplacesIsNamed() throws {
+        let x = dscalar("x"), z = dscalar("z")
+        let error = try #require(throws: TheanoError.self) { try function([x, z], x * 2, givens: [(x, z + 1)]) }
+        #expect(error.kind == .unusedInput)
+        #expect(error.message.contains("input 0 (x) is replaced by givens with (z + 1), so its argument would be ignored"), "\(error.message)")
+        let ignored = try function([x, z], x * 2, givens: [(x, z + 1)], onUnusedInput: .ignore)
+        #expect(try ignored(100, 1).item() == 4)
+    }
+
+    @Test func aVariableGivenTwiceIsADuplicateKey() throws {
+        let x = dscalar("x"), a = dscalar("a"), b = dscalar("b")
+        let error = try #require(throws: TheanoError.self) { try function([a, b], x * 2, givens: [(x, a), (x, b)]) }
+        #expect(error.kind == .invalidGivens)
+        #expect(error.message.contains("givens replaces x twice, by a and by b"), "\(error.message)")
+    }
+
+    /// Variables above a replaced one are not read, so they need no input, and shared ones are not locked.
+    @Test func whatGivensCutsOffIsNotRequired() throws {
+        let x = dscalar("x"), z = dscalar("z"), w = shared(3.0, name: "w")
+        let hidden = x * w
+        let f = try function([z], hidden + 1, givens: [(hidden, z * 2)])
+        #expect(try f(5).item() == 11)
+        #expect(f.sharedReads.isEmpty)
+    }
+
     @Test func missingAndUnusedInputsAreNamed() throws {
         let x = dscalar("x"), y = dscalar("y")
         let missing = try #require(throws: TheanoError.self) { try function([x], x + y) }
