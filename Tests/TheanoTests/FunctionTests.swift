@@ -180,6 +180,27 @@ import Testing
         #expect(f.sharedReads.isEmpty)
     }
 
+    @Test func anUnknownConfigModeIsAnErrorNamingIt() throws {
+        let fromFlags = TheanoConfig(flags: "mode=BOGUS")
+        let error = try #require(throws: TheanoError.self) { try fromFlags.defaultMode(for: "function") }
+        #expect(error.kind == .badArgument)
+        #expect(error.message == "function: config.mode is 'BOGUS' (set by THEANO_FLAGS=mode=BOGUS), which is not a mode; expected one of FAST_RUN, FAST_COMPILE, NONE, REFERENCE, DebugMode, NanGuardMode, or pass mode: explicitly")
+        let fromCode = TheanoConfig(flags: nil)
+        fromCode.mode = "FASTRUN"
+        let typo = try #require(throws: TheanoError.self) { try fromCode.defaultMode(for: "function 'train'") }
+        #expect(typo.message.hasPrefix("function 'train': config.mode is 'FASTRUN' (set by config.mode = \"FASTRUN\")"), "\(typo.message)")
+        fromCode.mode = "fast_compile"
+        #expect(try fromCode.defaultMode(for: "function") == .fastCompile)
+    }
+
+    /// The whole path, in a child process: the flag is read at start-up and the first `function` throws.
+    @Test(.enabled(if: GeneratedCTests.theanoExecutable != nil))
+    func anUnknownModeInTheanoFlagsStopsTheFirstFunction() throws {
+        let run = GeneratedCTests.finish(try GeneratedCTests.launch(["examples", "--only", "logistic"], environment: ["THEANO_FLAGS": "mode=BOGUS"]))
+        #expect(run.status != 0)
+        #expect(run.output.contains("config.mode is 'BOGUS' (set by THEANO_FLAGS=mode=BOGUS), which is not a mode"), "\(run.output)")
+    }
+
     @Test func missingAndUnusedInputsAreNamed() throws {
         let x = dscalar("x"), y = dscalar("y")
         let missing = try #require(throws: TheanoError.self) { try function([x], x + y) }

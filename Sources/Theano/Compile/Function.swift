@@ -175,7 +175,7 @@ public func function(_ inputs: [any FunctionInput], _ output: TensorVariable,
                      onUnusedInput: UnusedInputPolicy = .raise, noDefaultUpdates: Bool = false,
                      name: String? = nil) throws -> Function<NDArray> {
     try FunctionBuilder.build(inputs.map(\.inputSpec), [output], updates: updates, givens: givens,
-                              mode: mode ?? .default, allowInputDowncast: allowInputDowncast,
+                              mode: mode, allowInputDowncast: allowInputDowncast,
                               onUnusedInput: onUnusedInput, noDefaultUpdates: noDefaultUpdates, name: name) { $0[0] }
 }
 
@@ -187,7 +187,7 @@ public func function(_ inputs: [any FunctionInput], _ outputs: [TensorVariable],
                      onUnusedInput: UnusedInputPolicy = .raise, noDefaultUpdates: Bool = false,
                      name: String? = nil) throws -> Function<[NDArray]> {
     try FunctionBuilder.build(inputs.map(\.inputSpec), outputs, updates: updates, givens: givens,
-                              mode: mode ?? .default, allowInputDowncast: allowInputDowncast,
+                              mode: mode, allowInputDowncast: allowInputDowncast,
                               onUnusedInput: onUnusedInput, noDefaultUpdates: noDefaultUpdates, name: name) { $0 }
 }
 

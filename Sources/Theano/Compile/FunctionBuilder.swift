@@ -2,10 +2,11 @@
 enum FunctionBuilder {
     static func build<Output>(_ inputs: [In], _ outputs: [TensorVariable],
                               updates explicitUpdates: [(SharedVariable, TensorVariable)],
-                              givens: [(TensorVariable, TensorVariable)], mode: Mode, allowInputDowncast: Bool,
+                              givens: [(TensorVariable, TensorVariable)], mode explicitMode: Mode?, allowInputDowncast: Bool,
                               onUnusedInput: UnusedInputPolicy, noDefaultUpdates: Bool, name: String?,
                               wrap: @escaping @Sendable ([NDArray]) -> Output) throws -> Function<Output> {
         let where_ = "function\(name.map { " '\($0)'" } ?? "")"
+        let mode = try explicitMode ?? config.defaultMode(for: where_)
         // Inputs: explicit, distinct, and never shared variables.
         var seenInputs = Set<TensorVariable>()
         for (i, spec) in inputs.enumerated() {
