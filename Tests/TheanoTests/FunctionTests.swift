@@ -226,6 +226,20 @@ import Testing
         #expect(try function([x, w], zeros[1], onUnusedInput: .ignore)(1, [1.0, 2.0]).doubles == [0, 0])
     }
 
+    @Test func integerVariablesAreSaidToHaveNoGradient() throws {
+        let n = iscalar("n"), x = dscalar("x")
+        let cost = x * cast(n, .float64)
+        let error = try #require(throws: TheanoError.self) { try grad(cost, wrt: n) }
+        #expect(error.kind == .disconnectedInput)
+        #expect(error.message.contains("with respect to n (TensorType(int32, scalar)), which is an integer variable: discrete variables have no gradient"), "\(error.message)")
+        #expect(!error.message.contains("not part of the graph"))
+        let zeros = try grad(cost, wrt: [x, n], disconnectedInputs: .returnZeros)
+        #expect(try function([x, n], zeros[1], onUnusedInput: .ignore)(2.0, 3).item(as: Int64.self) == 0)
+        // An integer the cost does not read is still disconnected.
+        let stranger = try #require(throws: TheanoError.self) { try grad(cost, wrt: iscalar("m")) }
+        #expect(stranger.message.contains("m (TensorType(int32, scalar)), which is not part of the graph"), "\(stranger.message)")
+    }
+
     @Test func gradientsSumOverRepeatedUse() throws {
         let x = dscalar("x")
         let g = try grad(x * x * x + x, wrt: x)
