@@ -27,6 +27,19 @@ import Testing
         #expect(try half(Float(5)).item(as: Float.self) == 2.5)
     }
 
+    @Test func aRaggedArgumentNamesTheFunctionAndTheArgument() throws {
+        let x = dmatrix("x"), y = dmatrix("y")
+        let add = try function([x, y], x + y, name: "add")
+        let error = try #require(throws: TheanoError.self) { try add([[1, 2]], [[1, 2], [3]]) }
+        #expect(error.kind == .shapeMismatch)
+        #expect(error.message.hasPrefix("function 'add': argument 1 (y, TensorType(float64, matrix)) cannot become an array: "), "\(error.message)")
+        #expect(error.message.contains("ragged"))
+        let w = shared([[1.0, 2.0]], name: "W")
+        let set = try #require(throws: TheanoError.self) { try w.setValue([[1.0, 2.0], [3.0]]) }
+        #expect(set.message.hasPrefix("setValue of shared variable W: the value cannot become an array: "), "\(set.message)")
+        #expect(w.getValue().doubles == [1, 2])
+    }
+
     @Test func singleOutputReturnsAnArrayAndListsReturnLists() throws {
         let a = dmatrix("a"), b = dmatrix("b")
         let diff = a - b

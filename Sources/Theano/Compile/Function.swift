@@ -105,7 +105,9 @@ public final class Function<Output>: @unchecked Sendable {
             let spec = inputs[i]
             let array: NDArray, byValue: Bool
             if i < arguments.count {
-                array = try arguments[i].makeNDArray()
+                do { array = try arguments[i].makeNDArray() } catch {
+                    throw TheanoError.converting(error, "\(label): argument \(i) (\(spec.name ?? "unnamed"), \(spec.variable.type))")
+                }
                 byValue = arguments[i].convertsByValue
             } else if let value = spec.value {
                 array = value
@@ -204,5 +206,13 @@ extension TensorVariable {
         let keys = Array(values.keys)
         let f = try function(keys, self, mode: mode, onUnusedInput: .ignore)
         return try f.call(keys.map { values[$0]! })
+    }
+}
+
+extension TheanoError {
+    /// An error from turning a Swift value into an array (a ragged nested array), saying whose value it was.
+    static func converting(_ error: any Error, _ whose: String) -> TheanoError {
+        let reason = (error as? TheanoError)?.message ?? "\(error)"
+        return TheanoError((error as? TheanoError)?.kind ?? .badArgument, "\(whose) cannot become an array: \(reason)")
     }
 }

@@ -52,10 +52,10 @@ public final class SharedVariable: TensorVariable, @unchecked Sendable {
     /// A call updating this variable in another thread finishes first, so its update is not lost
     /// and does not overwrite this value.
     public func setValue(_ newValue: some NDArrayConvertible) throws {
-        let array = try newValue.makeNDArray()
-        let filtered = try type.filter(array, byValue: newValue.convertsByValue, allowDowncast: false) {
-            "setValue of shared variable \(name ?? "<unnamed>")"
-        }
+        let context = "setValue of shared variable \(name ?? "<unnamed>")"
+        let array: NDArray
+        do { array = try newValue.makeNDArray() } catch { throw TheanoError.converting(error, "\(context): the value") }
+        let filtered = try type.filter(array, byValue: newValue.convertsByValue, allowDowncast: false) { context }
         lockForUpdate()
         defer { unlockForUpdate() }
         lockValue()
