@@ -191,6 +191,9 @@ import Testing
         let f = try function([z], hidden + 1, givens: [(hidden, z * 2)])
         #expect(try f(5).item() == 11)
         #expect(f.sharedReads.isEmpty)
+        // A replacement for a variable cut off that way is allowed, and has no effect.
+        let g = try function([z], hidden + 1, givens: [(hidden, z * 2), (x, z)])
+        #expect(try g(5).item() == 11)
     }
 
     @Test func anUnknownConfigModeIsAnErrorNamingIt() throws {

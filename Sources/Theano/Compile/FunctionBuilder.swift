@@ -45,9 +45,16 @@ enum FunctionBuilder {
             replacements[old] = new.dtype == old.dtype ? new : cast(new, old.dtype)
         }
         try rejectCycles(givens.map(\.0), replacements: replacements, givenValues: givenValues, where_)
-        let userGraph = SubstitutedGraph(outputs + updates.map(\.1), replacing: replacements)
+        let roots = outputs + updates.map(\.1)
+        let userGraph = SubstitutedGraph(roots, replacing: replacements)
+        var unsubstituted: Set<TensorVariable>?
         for (old, _) in givens where !userGraph.passes.contains(old) {
-            throw TheanoError(.invalidGivens, "\(where_): givens replaces \(describe(old)) (\(old.type)), which is not part of the outputs' or updates' graph")
+            // Cut off by another replacement, it is still part of the user's graph; only strangers are errors.
+            let plain = unsubstituted ?? Set(GraphWalk.inputs(of: roots) + GraphWalk.topologicalNodes(outputs: roots).flatMap(\.outputs))
+            unsubstituted = plain
+            guard plain.contains(old) else {
+                throw TheanoError(.invalidGivens, "\(where_): givens replaces \(describe(old)) (\(old.type)), which is not part of the outputs' or updates' graph")
+            }
         }
         // Default updates of shared variables the graph reads (random streams).
         if !noDefaultUpdates {
