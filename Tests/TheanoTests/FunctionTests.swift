@@ -168,6 +168,18 @@ import Testing
         #expect(try function([z], x + y, givens: [(x, y + z), (y, z * 2)])(1).item() == 5)
     }
 
+    /// A chain of givens once compiled to a slot nothing filled, depending on the order a dictionary
+    /// gave the replacements (most orders of six trapped with "Unexpectedly found nil").
+    @Test func chainedGivensCompileInAnyOrder() throws {
+        let z = dscalar("z")
+        let xs = (0..<6).map { dscalar("x\($0)") }
+        var givens = (0..<5).map { (xs[$0], xs[$0 + 1] + z) }
+        givens.append((xs[5], z * 2))
+        let f = try function([z], xs[0] * 1, givens: givens.shuffled())
+        #expect(try f(1).item() == 7)
+        #expect(try function([z], xs[0] * 1, givens: givens.reversed(), mode: .reference)(1).item() == 7)
+    }
+
     @Test func anInputThatGivensReplacesIsNamed() throws {
         let x = dscalar("x"), z = dscalar("z")
         let error = try #require(throws: TheanoError.self) { try function([x, z], x * 2, givens: [(x, z + 1)]) }

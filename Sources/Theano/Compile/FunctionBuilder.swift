@@ -44,7 +44,7 @@ enum FunctionBuilder {
             givenValues[old] = new
             replacements[old] = new.dtype == old.dtype ? new : cast(new, old.dtype)
         }
-        try rejectCycles(givens.map(\.0), replacements: replacements, givenValues: givenValues, where_)
+        let substitutionOrder = try orderWithoutCycles(givens.map(\.0), replacements: replacements, givenValues: givenValues, where_)
         let roots = outputs + updates.map(\.1)
         let userGraph = SubstitutedGraph(roots, replacing: replacements)
         var unsubstituted: Set<TensorVariable>?
@@ -83,9 +83,10 @@ enum FunctionBuilder {
         for leaf in compiled.leaves where !(leaf is SharedVariable) && !(leaf is TensorConstant) && !seenInputs.contains(leaf) {
             throw TheanoError(.missingInput, "\(where_): the outputs depend on \(leaf.name ?? "an unnamed variable") (\(leaf.type)), which is not among the inputs; add it to the input list or give it a value with givens")
         }
-        let graph = FunctionGraph(inputs: userInputs + shared, outputs: allOutputs, replacements: replacements)
+        let replacementsToClone = substitutedThroughout(replacements, order: substitutionOrder)
+        let graph = FunctionGraph(inputs: userInputs + shared, outputs: allOutputs, replacements: replacementsToClone)
         let report = try GraphOptimizer.optimize(graph, mode: mode)
-        let program = try Linking.link(graph, mode: mode, unoptimized: { FunctionGraph(inputs: userInputs + shared, outputs: allOutputs, replacements: replacements) })
+        let program = try Linking.link(graph, mode: mode, unoptimized: { FunctionGraph(inputs: userInputs + shared, outputs: allOutputs, replacements: replacementsToClone) })
         return Function(inputs: inputs, graph: graph, mode: mode, report: report, program: program,
                         sharedReads: shared, updates: updates, userOutputs: outputs,
                         allowInputDowncast: allowInputDowncast, name: name, wrap: wrap)
@@ -93,10 +94,11 @@ enum FunctionBuilder {
 
     static func describe(_ v: TensorVariable) -> String { v.name ?? pp(v) }
 
-    /// Throws when a replacement depends, directly or through other givens, on the variable it
-    /// replaces: substituting would never end (Theano forbids it too).
-    static func rejectCycles(_ keys: [TensorVariable], replacements: [TensorVariable: TensorVariable],
-                             givenValues: [TensorVariable: TensorVariable], _ where_: String) throws {
+    /// The replaced variables, each after those its replacement reads. Throws when a replacement
+    /// depends, directly or through other givens, on the variable it replaces: substituting would never
+    /// end (Theano forbids it too).
+    static func orderWithoutCycles(_ keys: [TensorVariable], replacements: [TensorVariable: TensorVariable],
+                                   givenValues: [TensorVariable: TensorVariable], _ where_: String) throws -> [TensorVariable] {
         let replaced = Set(keys)
         // The replaced variables each replacement reads, stopping at them: they are substituted in turn.
         func replacedReads(_ key: TensorVariable) -> [TensorVariable] {
@@ -105,7 +107,7 @@ enum FunctionBuilder {
             return GraphWalk.topologicalNodes(outputs: [value], stopAt: replaced).flatMap { $0.inputs.filter(replaced.contains) }
         }
         // Depth-first over the keys; a key met again while still on the path closes a cycle.
-        var finished = Set<TensorVariable>()
+        var finished = Set<TensorVariable>(), order: [TensorVariable] = []
         for root in keys where !finished.contains(root) {
             var path = [root], onPath: Set = [root], pending = [replacedReads(root)]
             while let top = path.last {
@@ -113,6 +115,7 @@ enum FunctionBuilder {
                     path.removeLast()
                     onPath.remove(top)
                     finished.insert(top)
+                    order.append(top)
                     pending.removeLast()
                     continue
                 }
@@ -125,6 +128,30 @@ enum FunctionBuilder {
                 pending.append(replacedReads(next))
             }
         }
+        return order
+    }
+
+    /// The replacements with the givens inside them substituted as well, so no value reads a replaced
+    /// variable. `FunctionGraph` clones the values in no particular order and would otherwise wire a
+    /// chain (x → y + z, y → z * 2) to the user's uncloned `z * 2`, a slot nothing fills at run time.
+    /// Only nodes that read a replaced variable are copied; without chains nothing is.
+    static func substitutedThroughout(_ replacements: [TensorVariable: TensorVariable],
+                                      order: [TensorVariable]) -> [TensorVariable: TensorVariable] {
+        let replaced = Set(order)
+        var substituted: [TensorVariable: TensorVariable] = [:], copies: [TensorVariable: TensorVariable] = [:]
+        func current(_ v: TensorVariable) -> TensorVariable { substituted[v] ?? copies[v] ?? v }
+        for key in order {
+            guard let value = replacements[key] else { continue }
+            for node in GraphWalk.topologicalNodes(outputs: [value], stopAt: replaced) where copies[node.outputs[0]] == nil {
+                let inputs = node.inputs.map(current)
+                guard zip(inputs, node.inputs).contains(where: { $0 !== $1 }) else { continue }
+                let copy = Apply(node.op, inputs)
+                copy.origin = node.origin ?? node
+                for (old, new) in zip(node.outputs, copy.outputs) { copies[old] = new; new.name = old.name }
+            }
+            substituted[key] = current(value)
+        }
+        return substituted
     }
 
     static func cycleError(_ cycle: [TensorVariable], givenValues: [TensorVariable: TensorVariable], _ where_: String) -> TheanoError {
@@ -142,7 +169,7 @@ struct SubstitutedGraph {
     /// Every variable on the way, replaced ones included.
     private(set) var passes = Set<TensorVariable>()
 
-    /// The replacements must have no cycle (see `FunctionBuilder.rejectCycles`). Iterative, like `GraphWalk`.
+    /// The replacements must have no cycle (see `FunctionBuilder.orderWithoutCycles`). Iterative, like `GraphWalk`.
     init(_ roots: [TensorVariable], replacing replacements: [TensorVariable: TensorVariable]) {
         var seenLeaves = Set<TensorVariable>()
         func resolve(_ variable: TensorVariable) -> TensorVariable {
