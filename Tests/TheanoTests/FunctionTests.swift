@@ -27,6 +27,19 @@ import Testing
         #expect(try half(Float(5)).item(as: Float.self) == 2.5)
     }
 
+    @Test func aRaggedArgumentNamesTheFunctionAndTheArgument() throws {
+        let x = dmatrix("x"), y = dmatrix("y")
+        let add = try function([x, y], x + y, name: "add")
+        let error = try #require(throws: TheanoError.self) { try add([[1, 2]], [[1, 2], [3]]) }
+        #expect(error.kind == .shapeMismatch)
+        #expect(error.message.hasPrefix("function 'add': argument 1 (y, TensorType(float64, matrix)) cannot become an array: "), "\(error.message)")
+        #expect(error.message.contains("ragged"))
+        let w = shared([[1.0, 2.0]], name: "W")
+        let set = try #require(throws: TheanoError.self) { try w.setValue([[1.0, 2.0], [3.0]]) }
+        #expect(set.message.hasPrefix("setValue of shared variable W: the value cannot become an array: "), "\(set.message)")
+        #expect(w.getValue().doubles == [1, 2])
+    }
+
     @Test func singleOutputReturnsAnArrayAndListsReturnLists() throws {
         let a = dmatrix("a"), b = dmatrix("b")
         let diff = a - b
@@ -138,6 +151,84 @@ import Testing
         #expect(error.kind == .invalidGivens && error.message.contains("stranger"))
     }
 
+    @Test func aGivensValueThatDependsOnWhatItReplacesIsRejectedAtBuild() throws {
+        let x = dscalar("x"), y = dscalar("y"), z = dscalar("z")
+        let selfReference = try #require(throws: TheanoError.self) {
+            try function([y], x * 2, givens: [(x, x + y)])
+        }
+        #expect(selfReference.kind == .invalidGivens)
+        #expect(selfReference.message.contains("givens replaces x by (x + y), which depends on x itself"), "\(selfReference.message)")
+        let loop = try #require(throws: TheanoError.self) {
+            try function([z], x + y, givens: [(x, y + z), (y, x * 2)])
+        }
+        #expect(loop.kind == .invalidGivens && loop.message.contains("x → y → x"), "\(loop.message)")
+        let identity = try #require(throws: TheanoError.self) { try function([y], x + y, givens: [(x, x)]) }
+        #expect(identity.kind == .invalidGivens && identity.message.contains("depends on x itself"), "\(identity.message)")
+        // A chain without a cycle substitutes all the way down.
+        #expect(try function([z], x + y, givens: [(x, y + z), (y, z * 2)])(1).item() == 5)
+    }
+
+    /// A chain of givens once compiled to a slot nothing filled, depending on the order a dictionary
+    /// gave the replacements (most orders of six trapped with "Unexpectedly found nil").
+    @Test func chainedGivensCompileInAnyOrder() throws {
+        let z = dscalar("z")
+        let xs = (0..<6).map { dscalar("x\($0)") }
+        var givens = (0..<5).map { (xs[$0], xs[$0 + 1] + z) }
+        givens.append((xs[5], z * 2))
+        let f = try function([z], xs[0] * 1, givens: givens.shuffled())
+        #expect(try f(1).item() == 7)
+        #expect(try function([z], xs[0] * 1, givens: givens.reversed(), mode: .reference)(1).item() == 7)
+    }
+
+    @Test func anInputThatGivensReplacesIsNamed() throws {
+        let x = dscalar("x"), z = dscalar("z")
+        let error = try #require(throws: TheanoError.self) { try function([x, z], x * 2, givens: [(x, z + 1)]) }
+        #expect(error.kind == .unusedInput)
+        #expect(error.message.contains("input 0 (x) is replaced by givens with (z + 1), so its argument would be ignored"), "\(error.message)")
+        let ignored = try function([x, z], x * 2, givens: [(x, z + 1)], onUnusedInput: .ignore)
+        #expect(try ignored(100, 1).item() == 4)
+    }
+
+    @Test func aVariableGivenTwiceIsADuplicateKey() throws {
+        let x = dscalar("x"), a = dscalar("a"), b = dscalar("b")
+        let error = try #require(throws: TheanoError.self) { try function([a, b], x * 2, givens: [(x, a), (x, b)]) }
+        #expect(error.kind == .invalidGivens)
+        #expect(error.message.contains("givens replaces x twice, by a and by b"), "\(error.message)")
+    }
+
+    /// Variables above a replaced one are not read, so they need no input, and shared ones are not locked.
+    @Test func whatGivensCutsOffIsNotRequired() throws {
+        let x = dscalar("x"), z = dscalar("z"), w = shared(3.0, name: "w")
+        let hidden = x * w
+        let f = try function([z], hidden + 1, givens: [(hidden, z * 2)])
+        #expect(try f(5).item() == 11)
+        #expect(f.sharedReads.isEmpty)
+        // A replacement for a variable cut off that way is allowed, and has no effect.
+        let g = try function([z], hidden + 1, givens: [(hidden, z * 2), (x, z)])
+        #expect(try g(5).item() == 11)
+    }
+
+    @Test func anUnknownConfigModeIsAnErrorNamingIt() throws {
+        let fromFlags = TheanoConfig(flags: "mode=BOGUS")
+        let error = try #require(throws: TheanoError.self) { try fromFlags.defaultMode(for: "function") }
+        #expect(error.kind == .badArgument)
+        #expect(error.message == "function: config.mode is 'BOGUS' (set by THEANO_FLAGS=mode=BOGUS), which is not a mode; expected one of FAST_RUN, FAST_COMPILE, NONE, REFERENCE, DebugMode, NanGuardMode, or pass mode: explicitly")
+        let fromCode = TheanoConfig(flags: nil)
+        fromCode.mode = "FASTRUN"
+        let typo = try #require(throws: TheanoError.self) { try fromCode.defaultMode(for: "function 'train'") }
+        #expect(typo.message.hasPrefix("function 'train': config.mode is 'FASTRUN' (set by config.mode = \"FASTRUN\")"), "\(typo.message)")
+        fromCode.mode = "fast_compile"
+        #expect(try fromCode.defaultMode(for: "function") == .fastCompile)
+    }
+
+    /// The whole path, in a child process: the flag is read at start-up and the first `function` throws.
+    @Test(.enabled(if: GeneratedCTests.theanoExecutable != nil))
+    func anUnknownModeInTheanoFlagsStopsTheFirstFunction() throws {
+        let run = GeneratedCTests.finish(try GeneratedCTests.launch(["examples", "--only", "logistic"], environment: ["THEANO_FLAGS": "mode=BOGUS"]))
+        #expect(run.status != 0)
+        #expect(run.output.contains("config.mode is 'BOGUS' (set by THEANO_FLAGS=mode=BOGUS), which is not a mode"), "\(run.output)")
+    }
+
     @Test func missingAndUnusedInputsAreNamed() throws {
         let x = dscalar("x"), y = dscalar("y")
         let missing = try #require(throws: TheanoError.self) { try function([x], x + y) }
@@ -161,6 +252,20 @@ import Testing
         #expect(error.kind == .disconnectedInput && error.message.contains("w"))
         let zeros = try grad(x * 2, wrt: [x, w], disconnectedInputs: .returnZeros)
         #expect(try function([x, w], zeros[1], onUnusedInput: .ignore)(1, [1.0, 2.0]).doubles == [0, 0])
+    }
+
+    @Test func integerVariablesAreSaidToHaveNoGradient() throws {
+        let n = iscalar("n"), x = dscalar("x")
+        let cost = x * cast(n, .float64)
+        let error = try #require(throws: TheanoError.self) { try grad(cost, wrt: n) }
+        #expect(error.kind == .disconnectedInput)
+        #expect(error.message.contains("with respect to n (TensorType(int32, scalar)), which is an integer variable: discrete variables have no gradient"), "\(error.message)")
+        #expect(!error.message.contains("not part of the graph"))
+        let zeros = try grad(cost, wrt: [x, n], disconnectedInputs: .returnZeros)
+        #expect(try function([x, n], zeros[1], onUnusedInput: .ignore)(2.0, 3).item(as: Int64.self) == 0)
+        // An integer the cost does not read is still disconnected.
+        let stranger = try #require(throws: TheanoError.self) { try grad(cost, wrt: iscalar("m")) }
+        #expect(stranger.message.contains("m (TensorType(int32, scalar)), which is not part of the graph"), "\(stranger.message)")
     }
 
     @Test func gradientsSumOverRepeatedUse() throws {

@@ -8,6 +8,8 @@ public final class TheanoConfig: Sendable {
         var floatX: DType = .float64
         var mode: String = "FAST_RUN"
         var device: String = "cpu"
+        /// Whether `mode` came from `THEANO_FLAGS` rather than from code, for the error that names it.
+        var modeFromFlags = false
         var cxx: String? = nil
         var cxxCompile: Mode.GeneratedC = .background
         var optimizerIncluding: [String] = []
@@ -23,7 +25,7 @@ public final class TheanoConfig: Sendable {
             let value = parts.count > 1 ? parts[1] : ""
             switch key {
             case "floatX": if let d = DType(rawValue: value), d.isFloat { v.floatX = d }
-            case "mode": v.mode = value
+            case "mode": v.mode = value; v.modeFromFlags = true
             case "device": v.device = value
             case "cxx": v.cxx = value
             case "cxx_compile": if let choice = Mode.GeneratedC(rawValue: value) { v.cxxCompile = choice }
@@ -51,10 +53,24 @@ public final class TheanoConfig: Sendable {
         set { values.withLock { $0.device = newValue } }
     }
 
-    /// The default compile mode name: FAST_RUN, FAST_COMPILE, NONE, DebugMode, NanGuardMode, REFERENCE.
+    /// The default compile mode name: FAST_RUN, FAST_COMPILE, NONE, DebugMode, NanGuardMode, REFERENCE
+    /// (any case). Any other name makes `function` throw, naming it, when it has no explicit `mode:`.
     public var mode: String {
         get { values.withLock { $0.mode } }
-        set { values.withLock { $0.mode = newValue } }
+        set { values.withLock { $0.mode = newValue; $0.modeFromFlags = false } }
+    }
+
+    /// The mode `function` uses when given none: `mode`, with `optimizerIncluding/Excluding` applied.
+    /// Throws when `mode` names no mode; `operation` is who asks, for the message.
+    func defaultMode(for operation: String) throws -> Mode {
+        let (name, fromFlags, including, excluding) = values.withLock { ($0.mode, $0.modeFromFlags, $0.optimizerIncluding, $0.optimizerExcluding) }
+        guard var mode = Mode.named(name) else {
+            let source = fromFlags ? "THEANO_FLAGS=mode=\(name)" : "config.mode = \"\(name)\""
+            throw TheanoError(.badArgument, "\(operation): config.mode is '\(name)' (set by \(source)), which is not a mode; expected one of \(Mode.presetNames.joined(separator: ", ")), or pass mode: explicitly")
+        }
+        mode.including.formUnion(including)
+        mode.excluding.formUnion(excluding)
+        return mode
     }
 
     /// The C compiler for generated kernels; "" turns generated C off (Theano's `cxx=""`), nil finds `cc`.

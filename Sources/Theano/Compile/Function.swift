@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A compiled function: call it with Swift values or NDArrays.
 ///
 /// `Output` is `NDArray` for a single output and `[NDArray]` for a list. Building it optimized and linked the
@@ -14,8 +12,14 @@ public final class Function<Output>: @unchecked Sendable {
     public let rewriteReport: RewriteReport
     public let name: String?
     let program: any Program
+    /// The shared variables the program reads, in the order of its trailing inputs.
     let sharedReads: [SharedVariable]
     let updateTargets: [SharedVariable]
+    /// The shared variables a call locks, by increasing serial: with updates, every variable read or
+    /// updated (update locks); without, the variables read (value locks). Empty when none is touched.
+    private let lockOrder: [SharedVariable]
+    /// Each update target, by increasing serial, with the index of its new value among the results.
+    private let commits: [(target: SharedVariable, result: Int)]
     public let outputCount: Int
     let allowInputDowncast: Bool
     let wrap: @Sendable ([NDArray]) -> Output
@@ -45,9 +49,15 @@ public final class Function<Output>: @unchecked Sendable {
         self.program = program
         self.sharedReads = sharedReads
         self.updateTargets = updates.map(\.0)
+        let outputCount = userOutputs.count
+        commits = updates.enumerated().map { (target: $1.0, result: outputCount + $0) }.sorted { $0.target.serial < $1.target.serial }
+        var touched = Set(sharedReads.map(ObjectIdentifier.init))
+        var lockOrder = sharedReads
+        for (target, _) in updates where touched.insert(ObjectIdentifier(target)).inserted { lockOrder.append(target) }
+        self.lockOrder = lockOrder.sorted { $0.serial < $1.serial }
         self.updates = updates
         self.userOutputs = userOutputs
-        self.outputCount = userOutputs.count
+        self.outputCount = outputCount
         self.allowInputDowncast = allowInputDowncast
         self.name = name
         self.wrap = wrap
@@ -60,6 +70,19 @@ public final class Function<Output>: @unchecked Sendable {
     }
 
     /// Calls the function with an argument list; missing trailing arguments take their `In` defaults.
+    ///
+    /// Calls are thread-safe, and each is atomic with respect to every other call that touches the same
+    /// shared variables (Theano promised nothing here):
+    /// - A call with updates reads its shared variables, runs, and commits all its updates with no other
+    ///   updating call, and no `setValue`, on any of those variables in between. Eight threads running
+    ///   `s ← s + 1` 10,000 times end at exactly 80,000, and random streams never repeat a draw.
+    /// - A call without updates reads all its shared variables at one moment between two commits, so
+    ///   it never sees half of another call's updates, and it does not wait while an updating call runs.
+    /// - Calls whose shared variables are disjoint run in parallel; a function that touches no shared
+    ///   variable takes no lock. A failed call commits nothing.
+    ///
+    /// An op that a call runs must not itself call a function updating the same variables: it would
+    /// wait for the call it is part of.
     @discardableResult
     public func call(_ arguments: [any NDArrayConvertible]) throws -> Output {
         guard arguments.count <= inputs.count else {
@@ -82,7 +105,9 @@ public final class Function<Output>: @unchecked Sendable {
             let spec = inputs[i]
             let array: NDArray, byValue: Bool
             if i < arguments.count {
-                array = try arguments[i].makeNDArray()
+                do { array = try arguments[i].makeNDArray() } catch {
+                    throw TheanoError.converting(error, "\(label): argument \(i) (\(spec.name ?? "unnamed"), \(spec.variable.type))")
+                }
                 byValue = arguments[i].convertsByValue
             } else if let value = spec.value {
                 array = value
@@ -96,19 +121,31 @@ public final class Function<Output>: @unchecked Sendable {
             if ownsBindings && byValue && value.ndim == 0 { boundScalars[i] = value }
             values.append(value)
         }
-        return try runWith(values)
+        return try run(&values)
     }
 
-    /// Runs with already filtered inputs: reads the shared state, computes everything, commits updates together.
-    func runWith(_ explicitValues: [NDArray]) throws -> Output {
-        var values = explicitValues
-        if !sharedReads.isEmpty { sharedStateLock.withLock { _ in for shared in sharedReads { values.append(shared.value) } } }
-        let results = try program.run(values)
-        if !updateTargets.isEmpty {
+    /// Runs with already filtered explicit inputs, to which it appends the shared values: reads the
+    /// shared state, computes everything, commits the updates together (see `call` for the guarantee).
+    private func run(_ values: inout [NDArray]) throws -> Output {
+        let results: [NDArray]
+        if lockOrder.isEmpty {
+            results = try program.run(values)
+        } else if commits.isEmpty {
+            // Only reads: one consistent snapshot, then the locks are free again while the program runs.
+            for shared in lockOrder { shared.lockValue() }
+            for shared in sharedReads { values.append(shared.lockedValue) }
+            for shared in lockOrder.reversed() { shared.unlockValue() }
+            results = try program.run(values)
+        } else {
+            // Updates: no other writer touches these variables from the read to the commit, so none is lost.
+            for shared in lockOrder { shared.lockForUpdate() }
+            defer { for shared in lockOrder.reversed() { shared.unlockForUpdate() } }
+            for shared in sharedReads { values.append(shared.lockedValue) }
+            results = try program.run(values)
             // Every output and update was computed from the state before the call; they land together.
-            sharedStateLock.withLock { _ in
-                for (k, target) in updateTargets.enumerated() { target.store(results[outputCount + k]) }
-            }
+            for (target, _) in commits { target.lockValue() }
+            for (target, k) in commits { target.commit(results[k]) }
+            for (target, _) in commits.reversed() { target.unlockValue() }
         }
         return wrap(outputCount == results.count ? results : Array(results.prefix(outputCount)))
     }
@@ -129,11 +166,10 @@ public final class Function<Output>: @unchecked Sendable {
     var label: String { "function \(name.map { "'\($0)'" } ?? "(\(inputs.map { $0.name ?? "_" }.joined(separator: ", ")))")" }
 }
 
-/// Serialises reading shared state at the start of calls against committing updates at the end, so a call
-/// never sees half of another call's updates.
-let sharedStateLock = Mutex<Void>(())
-
 /// Compiles a function with one output: `let f = try function([a, b], a + b)`.
+///
+/// Calls may come from any thread; each is atomic with respect to other calls touching the same
+/// shared variables, so no update is lost (see ``Function/call(_:)``).
 public func function(_ inputs: [any FunctionInput], _ output: TensorVariable,
                      updates: [(SharedVariable, TensorVariable)] = [],
                      givens: [(TensorVariable, TensorVariable)] = [],
@@ -141,7 +177,7 @@ public func function(_ inputs: [any FunctionInput], _ output: TensorVariable,
                      onUnusedInput: UnusedInputPolicy = .raise, noDefaultUpdates: Bool = false,
                      name: String? = nil) throws -> Function<NDArray> {
     try FunctionBuilder.build(inputs.map(\.inputSpec), [output], updates: updates, givens: givens,
-                              mode: mode ?? .default, allowInputDowncast: allowInputDowncast,
+                              mode: mode, allowInputDowncast: allowInputDowncast,
                               onUnusedInput: onUnusedInput, noDefaultUpdates: noDefaultUpdates, name: name) { $0[0] }
 }
 
@@ -153,7 +189,7 @@ public func function(_ inputs: [any FunctionInput], _ outputs: [TensorVariable],
                      onUnusedInput: UnusedInputPolicy = .raise, noDefaultUpdates: Bool = false,
                      name: String? = nil) throws -> Function<[NDArray]> {
     try FunctionBuilder.build(inputs.map(\.inputSpec), outputs, updates: updates, givens: givens,
-                              mode: mode ?? .default, allowInputDowncast: allowInputDowncast,
+                              mode: mode, allowInputDowncast: allowInputDowncast,
                               onUnusedInput: onUnusedInput, noDefaultUpdates: noDefaultUpdates, name: name) { $0 }
 }
 
@@ -170,5 +206,13 @@ extension TensorVariable {
         let keys = Array(values.keys)
         let f = try function(keys, self, mode: mode, onUnusedInput: .ignore)
         return try f.call(keys.map { values[$0]! })
+    }
+}
+
+extension TheanoError {
+    /// An error from turning a Swift value into an array (a ragged nested array), saying whose value it was.
+    static func converting(_ error: any Error, _ whose: String) -> TheanoError {
+        let reason = (error as? TheanoError)?.message ?? "\(error)"
+        return TheanoError((error as? TheanoError)?.kind ?? .badArgument, "\(whose) cannot become an array: \(reason)")
     }
 }

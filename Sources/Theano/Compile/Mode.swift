@@ -85,12 +85,13 @@ public struct Mode: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The default mode: `config.mode`, with `config.optimizerIncluding/Excluding` applied.
+    /// The names `named(_:)` knows, as Theano spells them (case does not matter).
+    public static let presetNames = ["FAST_RUN", "FAST_COMPILE", "NONE", "REFERENCE", "DebugMode", "NanGuardMode"]
+
+    /// The default mode: `config.mode`, with `config.optimizerIncluding/Excluding` applied. Throws
+    /// when `config.mode` (or `THEANO_FLAGS=mode=`) names no mode.
     public static var `default`: Mode {
-        var mode = Mode.named(config.mode) ?? .fastRun
-        mode.including.formUnion(config.optimizerIncluding)
-        mode.excluding.formUnion(config.optimizerExcluding)
-        return mode
+        get throws { try config.defaultMode(for: "Mode.default") }
     }
 
     /// The same mode with more rewrite tags or names switched on.

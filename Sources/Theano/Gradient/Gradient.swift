@@ -64,7 +64,12 @@ public func grad(_ cost: TensorVariable, wrt: [TensorVariable], considerConstant
         switch disconnectedInputs {
         case .returnZeros: return zerosLike(variable)
         case .raise:
-            throw TheanoError(.disconnectedInput, "grad: asked for the gradient with respect to \(variable.name ?? pp(variable)) (\(variable.type)), which is not part of the graph of the cost \(pp(cost)), or is used only by non-differentiable operations; pass disconnectedInputs: .returnZeros to get zeros")
+            let name = variable.name ?? pp(variable)
+            if variable.dtype.isDiscrete && (variable === cost || GraphWalk.topologicalNodes(outputs: [cost]).contains { $0.inputs.contains(variable) }) {
+                let kind = variable.dtype.isBool ? "a bool" : "an integer"
+                throw TheanoError(.disconnectedInput, "grad: asked for the gradient of \(pp(cost)) with respect to \(name) (\(variable.type)), which is \(kind) variable: discrete variables have no gradient (Theano treats it as zero); differentiate with respect to a float variable, or pass disconnectedInputs: .returnZeros to get zeros")
+            }
+            throw TheanoError(.disconnectedInput, "grad: asked for the gradient with respect to \(name) (\(variable.type)), which is not part of the graph of the cost \(pp(cost)), or is used only by non-differentiable operations; pass disconnectedInputs: .returnZeros to get zeros")
         }
     }
 }
