@@ -4,6 +4,8 @@ import Theano
 // The workloads of ../shared/bench/WORKLOADS.md. Each checks its result before it is timed, reports
 // compile and run time separately, and takes the median of several repeats after a warm-up.
 
+OptimizerProperty.runIfAsked()
+
 struct Figure {
     let workload: String
     let metric: String

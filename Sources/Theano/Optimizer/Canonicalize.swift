@@ -106,8 +106,8 @@ enum Canonicalize {
 
     /// The canonical expression, accepted only when it keeps the original's type: a cancelled operand
     /// that set the result's shape (`x + y - x` with `y` a row) would otherwise change it.
-    /// Dropped operands that could have disagreed in shape (any dimension that does not broadcast) are
-    /// kept as a ``BroadcastGuard``, so the simplified graph still fails where the original did.
+    /// Dropped operands other than constants are kept as a ``BroadcastGuard``, so the simplified graph
+    /// still computes them and checks their shapes, and fails where the original did.
     private static func rebuilt(_ result: TensorVariable, like out: TensorVariable, from operands: [TensorVariable],
                                 dropped: [TensorVariable]) -> [TensorVariable]? {
         var full: TensorVariable
@@ -120,8 +120,11 @@ enum Canonicalize {
                   let fitted = fill(shaper, cast(result, out.dtype)).fitted(to: out.type) else { return nil }
             full = fitted
         }
-        let checked = dropped.filter { v in v.ndim == out.ndim && !v.broadcastable.allSatisfy { $0 } }
-        if !checked.isEmpty { full = BroadcastGuard()([full] + checked) }
+        let checked = dropped.filter { v in v.ndim == out.ndim && !(v is TensorConstant) }
+        if !checked.isEmpty {
+            let operands = [full] + checked
+            full = BroadcastGuard(patterns: operands.map(\.broadcastable))(operands)
+        }
         return [full]
     }
 }

@@ -1,9 +1,15 @@
 /// Passes its first input through after checking that the others broadcast against it, as they did
-/// in the expression a rewrite simplified: `x + y - x` becomes `y` guarded by `x`, so mismatched shapes
-/// still fail at run time as they do on the reference executor (Theano's canonicalizer kept such
+/// in the expression a rewrite simplified: `x + y - x` becomes `y` guarded by `x`. The dropped operands
+/// are still computed and checked by their types' broadcast patterns, so shape errors, and errors in
+/// computing them, happen as they do on the reference executor (Theano's canonicalizer kept such
 /// checks as asserts).
 public struct BroadcastGuard: Op {
     public init() {}
+    /// The operands' broadcast patterns, which decide whether a size-1 dimension may broadcast.
+    public var patterns: [[Bool]]? = nil
+
+    public init(patterns: [[Bool]]) { self.patterns = patterns }
+
     public var description: String { "BroadcastGuard" }
 
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
@@ -12,7 +18,7 @@ public struct BroadcastGuard: Op {
     }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
-        _ = try Elemwise.broadcastShape(inputs.map(\.shape))
+        _ = try Elemwise.broadcastShape(inputs.map(\.shape), patterns)
         return [inputs[0]]
     }
 
