@@ -29,16 +29,22 @@ public struct ProgressReporter {
     ///   - write: where the text goes; standard output by default.
     ///   - now: the clock, in seconds; tests pass their own.
     public init(style: Style, epochs: Int, stepsPerEpoch: Int, batchSize: Int,
-                write: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
+                write: ((String) -> Void)? = nil,
                 now: @escaping () -> Double = { Date().timeIntervalSinceReferenceDate }) {
         switch style {
         case .automatic: isTerminal = isatty(STDOUT_FILENO) == 1
         case .terminal: isTerminal = true
         case .plain: isTerminal = false
         }
-        (self.epochs, self.stepsPerEpoch, self.batchSize, self.write, self.now) = (epochs, max(stepsPerEpoch, 1), batchSize, write, now)
+        (self.epochs, self.stepsPerEpoch, self.batchSize, self.write, self.now) = (epochs, max(stepsPerEpoch, 1), batchSize, write ?? Self.standardOutput, now)
         runStart = now()
         epochStart = runStart
+    }
+
+    /// Writes through `print`, so the lines keep their place among the other output, and flushes.
+    static func standardOutput(_ text: String) {
+        print(text, terminator: "")
+        fflush(nil)
     }
 
     /// Marks the start of an epoch (the first of a resumed run need not be 1).
