@@ -168,7 +168,7 @@ public enum ArticleExamples {
         do {
             try f([-1.0, 2.0])
         } catch let error as TheanoError {
-            print(error.kind, "error at", error.message.contains("log") ? "the log node" : "another node")
+            print(error.message)
         }
         return f
     }
