@@ -9,7 +9,7 @@ public final class FunctionGraph {
     private(set) var nodeSet = Set<ObjectIdentifier>()
     /// Which rewrite produced a node, for the debug mode's report.
     var producedBy: [ObjectIdentifier: String] = [:]
-    /// In-place plan, filled by the `inplace` pass (see ``InplaceMarking``): node → index of the input
+    /// In-place plan, filled by the `inplace` pass (see `InplaceMarking`): node → index of the input
     /// whose buffer the node may overwrite with its output 0.
     ///
     /// Contract for backends: when `inplace[ObjectIdentifier(node)] == i`, input `i` and output 0 have the

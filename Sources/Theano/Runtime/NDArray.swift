@@ -17,7 +17,7 @@ public struct NDArray: @unchecked Sendable {
     /// A zero-filled array.
     ///
     /// - Precondition: every dimension is ≥ 0 and the size in bytes fits `Int`, as for
-    ///   `Array(repeating:count:)`. Shapes that come from data are checked by ``ShapeCheck``, which throws.
+    ///   `Array(repeating:count:)`. Shapes that come from data are checked by `ShapeCheck`, which throws.
     public init(zeros shape: [Int], dtype: DType) {
         let n = ShapeCheck.preconditionedCount(shape, dtype: dtype, "NDArray(zeros:)")
         self.init(storage: Storage(zeroedBytes: n * dtype.itemSize), dtype: dtype, shape: shape,

@@ -4,7 +4,7 @@ import RealModule
 /// The scalar functions that ``Elemwise`` maps over tensors.
 ///
 /// A closed enum rather than a protocol: the optimizer pattern-matches on cases and fusion composes them.
-/// Each case is defined once, in ``definition`` below: adding a case does not compile until it has one,
+/// Each case is defined once, in `definition` below: adding a case does not compile until it has one,
 /// and every backend reads its forms from there.
 public indirect enum ScalarOp: Hashable, Sendable, CustomStringConvertible {
     // Arithmetic. `add` and `mul` take two or more inputs.
