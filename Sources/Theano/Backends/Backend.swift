@@ -34,6 +34,7 @@ public protocol Backend: Sendable {
 }
 
 extension Backend {
+    /// None by default.
     public var rewrites: [(phase: RewriteDatabase.Phase, entry: RewriteDatabase.Entry)] { [] }
 }
 
@@ -41,14 +42,17 @@ extension Backend {
 public enum BackendRegistry {
     private static let backends = Mutex<[String: any Backend]>(["reference": ReferenceBackend(), "cpu": VMBackend()])
 
+    /// Registers `backend` under its name, replacing any backend of that name.
     public static func register(_ backend: any Backend) {
         backends.withLock { $0[backend.name] = backend }
     }
 
+    /// The backend registered under `name`, if any.
     public static func backend(named name: String) -> (any Backend)? {
         backends.withLock { $0[name] }
     }
 
+    /// The registered names, sorted.
     public static var names: [String] { backends.withLock { $0.keys.sorted() } }
 
     /// The backend `mode` names, or an error that names what is registered.

@@ -36,6 +36,7 @@ extension Op {
 
     /// Applies a one-output op.
     public func callAsFunction(_ inputs: TensorVariable...) -> TensorVariable { Apply(self, inputs).outputs[0] }
+    /// Applies a one-output op to a list of variables.
     public func callAsFunction(_ inputs: [TensorVariable]) -> TensorVariable { Apply(self, inputs).outputs[0] }
 
     func isEqual(to other: any Op) -> Bool { (other as? Self) == self }
@@ -44,10 +45,14 @@ extension Op {
 /// What an op's `perform` throws: the input at fault, if one, and what was wrong.
 /// The executor adds the node as the user wrote it.
 public struct OpFailure: Error {
+    /// The input at fault, if one is.
     public let input: Int?
+    /// What was wrong.
     public let message: String
+    /// The kind of error the executor throws.
     public let kind: TheanoError.Kind
 
+    /// A failure of `kind`, blaming `input` when given.
     public init(_ kind: TheanoError.Kind = .shapeMismatch, input: Int? = nil, _ message: String) {
         self.kind = kind
         self.input = input

@@ -3,6 +3,7 @@ import ZIPFoundation
 
 /// Reads `.gz` files (RFC 1952): the header, then a raw deflate stream that ZIPFoundation inflates.
 public enum Gzip {
+    /// The decompressed contents of a `.gz` file's bytes; throws `.io` naming `source` when they are not gzip.
     public static func decompress(_ data: Data, source: String = "gzip data") throws -> Data {
         let bytes = [UInt8](data)
         func fail(_ why: String) -> TheanoError { TheanoError(.io, "Gzip.decompress(\(source)): \(why)") }

@@ -2,7 +2,9 @@
 ///
 /// It tracks clients (who reads each variable) so that replacing a variable updates every reader.
 public final class FunctionGraph {
+    /// The graph's inputs: the explicit ones, then shared variables.
     public private(set) var inputs: [TensorVariable]
+    /// The graph's outputs: the function's, then the updates' new values.
     public private(set) var outputs: [TensorVariable]
     /// Readers of each variable: (node, input position); a node of nil means "graph output at that index".
     private(set) var clients: [TensorVariable: [(node: Apply?, index: Int)]] = [:]

@@ -3,7 +3,9 @@
 /// Row-major with element strides, so `transpose` and `dimshuffle` are views that share storage.
 /// It has value semantics: a write copies the storage first when anyone else can see it.
 public struct NDArray: @unchecked Sendable {
+    /// The element type.
     public let dtype: DType
+    /// The size of each dimension.
     public private(set) var shape: [Int]
     /// Strides in elements, not bytes. A stride of 0 marks a broadcast dimension.
     public private(set) var strides: [Int]
@@ -11,7 +13,9 @@ public struct NDArray: @unchecked Sendable {
     var offset: Int
     var storage: Storage
 
+    /// The number of dimensions.
     public var ndim: Int { shape.count }
+    /// The number of elements.
     public var count: Int { shape.reduce(1, *) }
 
     /// A zero-filled array.

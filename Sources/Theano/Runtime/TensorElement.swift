@@ -58,6 +58,7 @@ func clampedInteger<T: FixedWidthInteger>(_ value: Double) -> T {
     return T(value.rounded(.towardZero))
 }
 
+/// A signed integer element type: Int8, Int16, Int32, Int64.
 public protocol IntegerTensorElement: TensorElement, FixedWidthInteger, SignedInteger {}
 
 extension IntegerTensorElement {
@@ -76,6 +77,7 @@ extension Int16: IntegerTensorElement { public static var dtype: DType { .int16 
 extension Int32: IntegerTensorElement { public static var dtype: DType { .int32 } }
 extension Int64: IntegerTensorElement { public static var dtype: DType { .int64 } }
 
+/// A real floating-point element type: Float, Double.
 public protocol FloatTensorElement: TensorElement, Real, BinaryFloatingPoint {
     /// C's `pow`, which numpy and Theano's C code use: unlike `Real.pow`, it is defined for negative
     /// bases with integral or infinite exponents (`pow(-1, ∞) = 1`, `pow(-∞, 0.5) = ∞`).
@@ -91,6 +93,7 @@ extension FloatTensorElement {
 }
 
 extension Float: FloatTensorElement {
+    /// C's `pow` for this type, which the kernels use.
     public static func cPow(_ base: Float, _ exponent: Float) -> Float { Foundation.powf(base, exponent) }
     public static var dtype: DType { .float32 }
     public init(fromDouble value: Double) { self.init(value) }
@@ -98,6 +101,7 @@ extension Float: FloatTensorElement {
 }
 
 extension Double: FloatTensorElement {
+    /// C's `pow` for this type, which the kernels use.
     public static func cPow(_ base: Double, _ exponent: Double) -> Double { Foundation.pow(base, exponent) }
     public static var dtype: DType { .float64 }
     public init(fromDouble value: Double) { self = value }

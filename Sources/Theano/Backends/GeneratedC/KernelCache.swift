@@ -11,8 +11,10 @@ import Synchronization
 /// before it is loaded, because loading a damaged library can crash the process; a library with a bad
 /// seal, or that does not say its own key once loaded, is deleted and rebuilt.
 public struct KernelCache: Sendable {
+    /// The folder holding the compiled libraries.
     public let directory: String
 
+    /// A cache in `directory`, created when first written.
     public init(directory: String) { self.directory = directory }
 
     /// The user's cache: `$THEANO_SWIFT_CACHE`, else `$XDG_CACHE_HOME/theano-swift/v1`, else
@@ -120,8 +122,11 @@ public struct KernelCache: Sendable {
 
     /// One cached library.
     public struct Entry: Sendable {
+        /// The hash of compiler, flags, CPU flags and source that names the library.
         public let key: String
+        /// The library's size in bytes.
         public let bytes: Int
+        /// When the library was written.
         public let modified: Date
     }
 

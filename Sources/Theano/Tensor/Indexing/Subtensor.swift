@@ -98,6 +98,7 @@ extension TensorVariable {
     /// Basic indexing: `x[0]`, `x[-1]`, `x[.all, 0]`, `x[.slice(nil, nil, 2)]`.
     public subscript(_ items: TensorIndex...) -> TensorVariable { self[items] }
 
+    /// Basic indexing with a list of indices and slices, as `x[items...]`.
     public subscript(_ items: [TensorIndex]) -> TensorVariable {
         let indices = items.flatMap(\.variables).map { $0.dtype == .int64 ? $0 : cast($0, .int64) }
         return Subtensor(items: items.map(\.kind))([self] + indices)

@@ -148,6 +148,7 @@ public final class RandomStreams: @unchecked Sendable {
     /// The state of every draw made so far, in order.
     public private(set) var states: [SharedVariable] = []
 
+    /// Streams whose draws `seed` fixes.
     public init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
     func draw(_ distribution: Distribution, size: [Int], dtype: DType) -> TensorVariable {
@@ -160,9 +161,11 @@ public final class RandomStreams: @unchecked Sendable {
         return sample
     }
 
+    /// Uniform draws in [low, high), of dtype `config.floatX` unless given.
     public func uniform(size: [Int], low: Double = 0, high: Double = 1, dtype: DType? = nil) -> TensorVariable {
         draw(.uniform(low: low, high: high), size: size, dtype: dtype ?? config.floatX)
     }
+    /// Normal draws with mean `avg` and standard deviation `std`, of dtype `config.floatX` unless given.
     public func normal(size: [Int], avg: Double = 0, std: Double = 1, dtype: DType? = nil) -> TensorVariable {
         draw(.normal(mean: avg, std: std), size: size, dtype: dtype ?? config.floatX)
     }

@@ -42,6 +42,7 @@ public func alloc(_ value: some TensorConvertible, _ shape: any TensorConvertibl
     alloc(value, shape: shape)
 }
 
+/// `value` broadcast to `shape`, Theano's `T.alloc`.
 public func alloc(_ value: some TensorConvertible, shape: [any TensorConvertible]) -> TensorVariable {
     let sizes = shape.map { s -> TensorVariable in let v = s.asTensor(); return v.dtype == .int64 ? v : cast(v, .int64) }
     let pattern = sizes.map { ($0 as? TensorConstant)?.uniformValue == 1 }

@@ -80,6 +80,7 @@ extension TensorVariable {
         return DimShuffle(inputBroadcastable: broadcastable, pattern: pattern)(self)
     }
 
+    /// `dimshuffle` with the pattern written inline: `x.dimshuffle(nil, 0)`.
     public func dimshuffle(_ pattern: Int?...) -> TensorVariable { dimshuffle(pattern) }
 
     /// The transpose.
