@@ -347,6 +347,7 @@ public indirect enum ScalarOp: Hashable, Sendable, CustomStringConvertible {
 /// A fused loop body: scalar ops over input slots. Node `k` reads slots `args` (inputs first, then
 /// earlier nodes); the last node is the output.
 public struct Composite: Hashable, Sendable, CustomStringConvertible {
+    /// One step of a composite's straight-line program: an op and the registers it reads.
     public struct Step: Hashable, Sendable {
         let op: ScalarOp
         let args: [Int]

@@ -38,8 +38,11 @@ public enum Distribution: Hashable, Sendable {
 /// One draw from a stream. Inputs: the generator state (int64 [key, counter]). Outputs: the advanced
 /// state and the sample. A stateful op: constant folding and merging leave it alone.
 public struct RandomDraw: StatefulOp {
+    /// What is drawn.
     public let distribution: Distribution
+    /// The shape of each draw.
     public let size: [Int]
+    /// The element type of each draw.
     public let dtype: DType
     public var description: String { "RandomDraw{\(distribution)}" }
 
