@@ -1,3 +1,4 @@
+import Foundation
 import Theano
 
 /// The seed programs of Theano's tutorial, one Swift line per Python line.
@@ -153,11 +154,11 @@ public enum TutorialPrograms {
         var current = NDArray(0.0)
         for i in 0..<10_000 {
             for k in inputs.indices { current = try cost(inputs[k], expected[k]) }
-            if i % 2_000 == 0 { print("Cost:", current) }
+            if i % 2_000 == 0 { print("Cost:", String(format: "%.6f", current.item(as: Double.self))) }
         }
         for input in inputs {
             let out = try runForward(input).item(as: Double.self)
-            print("\(input.map { Int($0) }) -> \(out) (rounded \(Int(out.rounded())))")
+            print("\(input.map { Int($0) }) -> \(String(format: "%.4f", out)) (rounded \(Int(out.rounded())))")
         }
         return cost
     }
