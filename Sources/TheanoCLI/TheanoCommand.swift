@@ -22,6 +22,9 @@ struct Examples: ParsableCommand {
     var name: String?
     @Flag(help: "List the tutorial programs and the articles' examples.")
     var list = false
+    /// The older spelling of NAME, kept so scripts and tests that say `--only NAME` go on working.
+    @Option(help: .hidden)
+    var only: String?
     @Option(help: "Show the example's graph: a file ending in .html (the interactive view), .png, .svg or .dot, or pp or debugprint.")
     var graph: String?
 
@@ -30,7 +33,7 @@ struct Examples: ParsableCommand {
             print(ExampleRunner.listing())
             return
         }
-        let examples = try name.map { [try Example.named($0)] } ?? TutorialPrograms.all
+        let examples = try (name ?? only).map { [try Example.named($0)] } ?? TutorialPrograms.all
         if graph != nil && examples.count != 1 {
             throw ValidationError("--graph shows one example's graph; name it: theano examples NAME --graph \(graph ?? "")")
         }
