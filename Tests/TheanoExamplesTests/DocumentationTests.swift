@@ -41,6 +41,14 @@ import Theano
         }
     }
 
+    /// Each example's output is shown somewhere, but for `config`, which prints this machine's settings.
+    @Test func everyExamplesOutputIsShown() {
+        let catalog = Self.articles.map(\.text).joined(separator: "\n")
+        for example in Example.all where example.name != "config" {
+            #expect(catalog.contains("<!-- output: \(example.name) -->"), "no article shows what \(example.name) prints")
+        }
+    }
+
     @Test func everyRewriteInTheDatabaseHasItsEquation() {
         let (undocumented, stale) = DocsGenerator.equationMismatches()
         #expect(undocumented.isEmpty, "add to DocsGenerator.equations: \(undocumented)")

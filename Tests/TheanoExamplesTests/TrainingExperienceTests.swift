@@ -131,24 +131,33 @@ import Theano
         #expect(error.message.contains("train without --resume first"))
     }
 
-    /// The saved model scores the same when Swift loads it into a fresh network and when numpy
-    /// computes the network from the same file (where python3 with numpy is installed).
-    @Test func theSavedModelReloadsInSwiftAndInNumpy() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+    /// Two epochs of the MLP, saved into `directory`, and the test set they were scored on.
+    func trainedCheckpoint(in directory: URL) throws -> (outcome: DigitsTraining.Outcome, test: Digits) {
         var outcomes: [DigitsTraining.Outcome] = []
         _ = try Transcript.capture {
             outcomes = try DigitsTraining.run(dataset: "digits", model: "mlp", epochs: 2, outputDirectory: directory.path, progress: .plain)
         }
-        let outcome = try #require(outcomes.first)
+        return (try #require(outcomes.first), try Digits.load().split(testFraction: 0.2, seed: 2026).test)
+    }
+
+    /// Loaded into a fresh network, the saved parameters score what training reported.
+    @Test func theSavedModelReloadsInSwift() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (outcome, test) = try trainedCheckpoint(in: directory)
         let saved = try NPZ.load(outcome.checkpoint)
         let network = DigitsTraining.Network.mlp(seed: 12345)
         for parameter in network.parameters { try parameter.setValue(try #require(saved[parameter.name ?? ""])) }
-        let (_, test) = try Digits.load().split(testFraction: 0.2, seed: 2026)
-        let swiftAccuracy = try DigitsTraining.Trainer(network).score(test).accuracy
-        #expect(swiftAccuracy == outcome.curve.testAccuracy.last)
+        #expect(try DigitsTraining.Trainer(network).score(test).accuracy == outcome.curve.testAccuracy.last)
+    }
 
-        guard let python = Tool.numpyPython else { return }
+    /// numpy reads the file and, computing the network itself, scores what training reported
+    /// (where python3 with numpy is installed).
+    @Test(.enabled(if: Tool.numpyPython != nil, "needs python3 with numpy"))
+    func theSavedModelReloadsInNumpy() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (outcome, test) = try trainedCheckpoint(in: directory)
         let testSet = directory.appendingPathComponent("test.npz").path
         try NPZ.save(["images": test.images, "labels": test.labels], to: testSet)
         let script = """
@@ -158,10 +167,11 @@ import Theano
         hidden = np.maximum(x @ p["W_hidden"] + p["b_hidden"], 0)
         print((np.argmax(hidden @ p["W_out"] + p["b_out"], axis=1) == t["labels"]).mean())
         """
-        let result = try Tool.run(python, ["-c", script, outcome.checkpoint, testSet])
+        let result = try Tool.run(try #require(Tool.numpyPython), ["-c", script, outcome.checkpoint, testSet])
         #expect(result.status == 0)
         let numpyAccuracy = try #require(Double(result.output.trimmingCharacters(in: .whitespacesAndNewlines)))
-        // float32 sums in another order may flip a near tie; one image of 359 at most.
+        let swiftAccuracy = try #require(outcome.curve.testAccuracy.last)
+        // float32 sums in another order may flip a near tie: one image of 359 at most.
         #expect(Swift.abs(numpyAccuracy - swiftAccuracy) <= 1.0 / 359 + 1e-12)
     }
 }
