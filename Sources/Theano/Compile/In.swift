@@ -1,5 +1,6 @@
 /// Something that can appear in `function`'s input list: a variable, or an ``In`` with a default value.
 public protocol FunctionInput {
+    /// The input with its options.
     var inputSpec: In { get }
 }
 

@@ -8,14 +8,23 @@ import RealModule
 /// The conversion requirements route every cast through the widest value of the same kind, so a cast
 /// between any two dtypes loses nothing that numpy's cast would keep.
 public protocol TensorElement: Sendable, Equatable {
+    /// The dtype of arrays of this element.
     static var dtype: DType { get }
+    /// The additive identity.
     static var zero: Self { get }
+    /// The multiplicative identity.
     static var one: Self { get }
+    /// The value of an integer, wrapping as numpy's cast does.
     init(fromInt64 value: Int64)
+    /// The value of a real number, truncated toward zero for integer types.
     init(fromDouble value: Double)
+    /// The value of a complex number; real types keep its real part.
     init(fromComplex value: Complex<Double>)
+    /// This value as an integer (floats truncate toward zero, out-of-range values clamp).
     var asInt64: Int64 { get }
+    /// This value as a Double (a complex value's real part).
     var asDouble: Double { get }
+    /// This value as a complex number.
     var asComplex: Complex<Double> { get }
 }
 
