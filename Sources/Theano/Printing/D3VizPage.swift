@@ -234,7 +234,9 @@ enum D3VizPage {
       const xs = graph.nodes.map(n => n.x - n.w / 2).concat(graph.nodes.map(n => n.x + n.w / 2));
       const ys = graph.nodes.map(n => n.y - n.h / 2).concat(graph.nodes.map(n => n.y + n.h / 2));
       const minX = Math.min(...xs), maxX = Math.max(...xs), minY = Math.min(...ys), maxY = Math.max(...ys);
-      const k = Math.min(1.5, (width - 40) / (maxX - minX + 1), (height - 110) / (maxY - minY + 1));
+      // Fit the graph, but never so small that labels cannot be read: a big graph opens at its top
+      // and the wheel and dragging reach the rest.
+      const k = Math.max(0.6, Math.min(1.5, (width - 40) / (maxX - minX + 1), (height - 110) / (maxY - minY + 1)));
       state.transform = { k, x: (width - k * (minX + maxX)) / 2, y: 90 - k * minY };
       applyTransform();
     }
