@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // Only for `swift package generate-documentation`; nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // Hand-written C kernels: flag-free, with per-function target attributes and runtime CPU dispatch,
@@ -37,14 +39,21 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        // The programs the `theano` command runs and the documentation shows: the tutorials, the
+        // articles' examples, digits training. A library, so the tests run exactly what the docs print.
+        .target(name: "TheanoExamples", dependencies: ["Theano"]),
         .executableTarget(
             name: "TheanoCLI",
-            dependencies: ["Theano", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Theano", "TheanoExamples", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "TheanoBench", dependencies: ["Theano"]),
         // The libFuzzer target of the .npy, .npz and gzip readers (Scripts/fuzz-io.sh); built plainly,
         // it replays the files it is given.
         .executableTarget(name: "TheanoFuzzIO", dependencies: ["Theano"]),
         .testTarget(name: "TheanoTests", dependencies: ["Theano", "TheanoArrays"]),
+        .testTarget(
+            name: "TheanoExamplesTests",
+            dependencies: ["TheanoExamples", "Theano", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
     ]
 )

@@ -15,9 +15,13 @@ public enum DType: String, Sendable, CaseIterable, CustomStringConvertible {
         }
     }
 
+    /// Whether this is `bool`.
     public var isBool: Bool { self == .bool }
+    /// Whether this is a signed integer type.
     public var isInteger: Bool { self == .int8 || self == .int16 || self == .int32 || self == .int64 }
+    /// Whether this is `float32` or `float64`.
     public var isFloat: Bool { self == .float32 || self == .float64 }
+    /// Whether this is a complex type.
     public var isComplex: Bool { self == .complex64 || self == .complex128 }
     /// Integer or boolean: the kinds that `grad` treats as disconnected.
     public var isDiscrete: Bool { isBool || isInteger }

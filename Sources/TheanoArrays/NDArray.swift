@@ -3,7 +3,9 @@
 /// Row-major with element strides, so `transpose` and `dimshuffle` are views that share storage.
 /// It has value semantics: a write copies the storage first when anyone else can see it.
 public struct NDArray: @unchecked Sendable {
+    /// The element type.
     public let dtype: DType
+    /// The size of each dimension.
     public private(set) var shape: [Int]
     /// Strides in elements, not bytes. A stride of 0 marks a broadcast dimension.
     public private(set) var strides: [Int]
@@ -11,13 +13,15 @@ public struct NDArray: @unchecked Sendable {
     package var offset: Int
     package var storage: Storage
 
+    /// The number of dimensions.
     public var ndim: Int { shape.count }
+    /// The number of elements.
     public var count: Int { shape.reduce(1, *) }
 
     /// A zero-filled array.
     ///
     /// - Precondition: every dimension is ≥ 0 and the size in bytes fits `Int`, as for
-    ///   `Array(repeating:count:)`. Shapes that come from data are checked by ``ShapeCheck``, which throws.
+    ///   `Array(repeating:count:)`. Shapes that come from data are checked by `ShapeCheck`, which throws.
     public init(zeros shape: [Int], dtype: DType) {
         let n = ShapeCheck.preconditionedCount(shape, dtype: dtype, "NDArray(zeros:)")
         self.init(storage: Storage(zeroedBytes: n * dtype.itemSize), dtype: dtype, shape: shape,

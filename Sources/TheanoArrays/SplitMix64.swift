@@ -3,7 +3,9 @@ import RealModule
 /// A small, fast, seedable generator (Steele, Lea and Flood's SplitMix64), for reproducible test data.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     package var state: UInt64
+    /// A generator whose sequence `seed` fixes.
     public init(seed: UInt64) { state = seed }
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -8,14 +8,23 @@ import RealModule
 /// The conversion requirements route every cast through the widest value of the same kind, so a cast
 /// between any two dtypes loses nothing that numpy's cast would keep.
 public protocol TensorElement: Sendable, Equatable {
+    /// The dtype of arrays of this element.
     static var dtype: DType { get }
+    /// The additive identity.
     static var zero: Self { get }
+    /// The multiplicative identity.
     static var one: Self { get }
+    /// The value of an integer, wrapping as numpy's cast does.
     init(fromInt64 value: Int64)
+    /// The value of a real number, truncated toward zero for integer types.
     init(fromDouble value: Double)
+    /// The value of a complex number; real types keep its real part.
     init(fromComplex value: Complex<Double>)
+    /// This value as an integer (floats truncate toward zero, out-of-range values clamp).
     var asInt64: Int64 { get }
+    /// This value as a Double (a complex value's real part).
     var asDouble: Double { get }
+    /// This value as a complex number.
     var asComplex: Complex<Double> { get }
 }
 
@@ -58,6 +67,7 @@ package func clampedInteger<T: FixedWidthInteger>(_ value: Double) -> T {
     return T(value.rounded(.towardZero))
 }
 
+/// A signed integer element type: Int8, Int16, Int32, Int64.
 public protocol IntegerTensorElement: TensorElement, FixedWidthInteger, SignedInteger {}
 
 extension IntegerTensorElement {
@@ -76,6 +86,7 @@ extension Int16: IntegerTensorElement { public static var dtype: DType { .int16 
 extension Int32: IntegerTensorElement { public static var dtype: DType { .int32 } }
 extension Int64: IntegerTensorElement { public static var dtype: DType { .int64 } }
 
+/// A real floating-point element type: Float, Double.
 public protocol FloatTensorElement: TensorElement, Real, BinaryFloatingPoint {
     /// C's `pow`, which numpy and Theano's C code use: unlike `Real.pow`, it is defined for negative
     /// bases with integral or infinite exponents (`pow(-1, ∞) = 1`, `pow(-∞, 0.5) = ∞`).
@@ -91,6 +102,7 @@ extension FloatTensorElement {
 }
 
 extension Float: FloatTensorElement {
+    /// C's `pow` for this type, which the kernels use.
     public static func cPow(_ base: Float, _ exponent: Float) -> Float { Foundation.powf(base, exponent) }
     public static var dtype: DType { .float32 }
     public init(fromDouble value: Double) { self.init(value) }
@@ -98,6 +110,7 @@ extension Float: FloatTensorElement {
 }
 
 extension Double: FloatTensorElement {
+    /// C's `pow` for this type, which the kernels use.
     public static func cPow(_ base: Double, _ exponent: Double) -> Double { Foundation.pow(base, exponent) }
     public static var dtype: DType { .float64 }
     public init(fromDouble value: Double) { self = value }

@@ -1,6 +1,7 @@
 /// The one error type the library throws. The message names the operation, the input, and what was
 /// expected versus what was given.
 public struct TheanoError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What kind of mistake or failure an error reports.
     public enum Kind: String, Sendable {
         case typeMismatch, dtypeMismatch, ndimMismatch, shapeMismatch, indexOutOfRange
         case badArgument, missingInput, unusedInput, disconnectedInput, nonScalarCost
@@ -10,9 +11,12 @@ public struct TheanoError: Error, CustomStringConvertible, Sendable, Equatable {
         case outOfMemory
     }
 
+    /// What kind of error this is.
     public let kind: Kind
+    /// The explanation, naming the operation, the input and what was expected.
     public let message: String
 
+    /// An error of `kind` with `message`.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message

@@ -7,6 +7,7 @@ import Synchronization
 /// order) and returns one value per graph output. It must not keep or mutate its arguments, and the arrays
 /// it returns must not alias buffers it will write again.
 public protocol Program: AnyObject, Sendable {
+    /// Runs the graph on one value per graph input and returns one value per graph output.
     func run(_ inputs: [NDArray]) throws -> [NDArray]
     /// Whether this program runs generated C, and if not, why.
     var generatedC: GeneratedCStatus { get }
@@ -25,6 +26,7 @@ public typealias NodeObserver = @Sendable (Apply, [NDArray]) throws -> Void
 /// A backend: turns an optimized graph into a ``Program``. Backends register by name in
 /// ``BackendRegistry``; a ``Mode`` names one, and `THEANO_FLAGS=device=` picks the default.
 public protocol Backend: Sendable {
+    /// The name it registers under and a ``Mode`` names it by.
     var name: String { get }
     /// Rewrites this backend adds to the database's phases for the functions it links (its own fusion
     /// and in-place policy).
@@ -34,6 +36,7 @@ public protocol Backend: Sendable {
 }
 
 extension Backend {
+    /// None by default.
     public var rewrites: [(phase: RewriteDatabase.Phase, entry: RewriteDatabase.Entry)] { [] }
 }
 
@@ -41,14 +44,17 @@ extension Backend {
 public enum BackendRegistry {
     private static let backends = Mutex<[String: any Backend]>(["reference": ReferenceBackend(), "cpu": VMBackend()])
 
+    /// Registers `backend` under its name, replacing any backend of that name.
     public static func register(_ backend: any Backend) {
         backends.withLock { $0[backend.name] = backend }
     }
 
+    /// The backend registered under `name`, if any.
     public static func backend(named name: String) -> (any Backend)? {
         backends.withLock { $0[name] }
     }
 
+    /// The registered names, sorted.
     public static var names: [String] { backends.withLock { $0.keys.sorted() } }
 
     /// The backend `mode` names, or an error that names what is registered.

@@ -3,6 +3,7 @@ import Foundation
 
 /// What the CPU backend uses on this machine, and why anything optional is missing (`theano info`).
 public enum BackendInfo {
+    /// The CPU features the kernels dispatch on (AVX2, FMA, AVX-512), as detected.
     public static var cpuFeatures: String {
         theano_cpu_has_avx2_fma() != 0 ? "AVX2 and FMA (vectorised GEMM in use)" : "no AVX2/FMA (portable GEMM in use)"
     }
@@ -20,12 +21,14 @@ public enum BackendInfo {
         }
     }
 
+    /// Whether glibc's vector math library (libmvec) is in use, and if not, why.
     public static var vectorMath: String {
         theano_vmath_available() != 0
             ? "libmvec (glibc) for exp, log, sin, cos, and from glibc 2.35 tanh, log1p, expm1, tan; sigmoid and softplus through them"
             : "libmvec not found (or no AVX2): scalar libm loops"
     }
 
+    /// What `theano info` prints: the BLAS, vector math, C compiler, CPU features and kernel cache in use.
     public static var report: String {
         """
         Theano for Swift

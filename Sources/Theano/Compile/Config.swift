@@ -91,6 +91,7 @@ public final class TheanoConfig: Sendable {
         get { values.withLock { $0.optimizerIncluding } }
         set { values.withLock { $0.optimizerIncluding = newValue } }
     }
+    /// Rewrite tags or names removed from every mode (`optimizer_excluding`).
     public var optimizerExcluding: [String] {
         get { values.withLock { $0.optimizerExcluding } }
         set { values.withLock { $0.optimizerExcluding = newValue } }

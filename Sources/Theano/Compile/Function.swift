@@ -7,9 +7,11 @@ public final class Function<Output>: @unchecked Sendable {
     public let inputs: [In]
     /// The optimized graph the backend runs.
     public let graph: FunctionGraph
+    /// The mode it was compiled with.
     public let mode: Mode
     /// Which rewrites fired, when the mode records them.
     public let rewriteReport: RewriteReport
+    /// The name given to `function(..., name:)`, used in error messages.
     public let name: String?
     let program: any Program
     /// The shared variables the program reads, in the order of its trailing inputs.
@@ -20,11 +22,13 @@ public final class Function<Output>: @unchecked Sendable {
     private let lockOrder: [SharedVariable]
     /// Each update target, by increasing serial, with the index of its new value among the results.
     private let commits: [(target: SharedVariable, result: Int)]
+    /// How many outputs a call returns.
     public let outputCount: Int
     let allowInputDowncast: Bool
     let wrap: @Sendable ([NDArray]) -> Output
     /// The user's output and update expressions, for `debugprint` of the unoptimized form.
     public let userOutputs: [TensorVariable]
+    /// The updates as the user wrote them: each shared variable and its new value's expression.
     public let updates: [(SharedVariable, TensorVariable)]
 
     /// For each input, the 0-d array a Swift scalar argument was stored in, reused while nothing else

@@ -1,6 +1,7 @@
 /// How `function` compiles a graph: which rewrites run, which backend runs the result, and which checks
 /// watch it. The presets mirror Theano's modes.
 public struct Mode: Sendable, Hashable, CustomStringConvertible {
+    /// Which rewrites run: Theano's optimizer settings.
     public enum Optimizer: String, Sendable, Hashable {
         /// Every rewrite: canonicalize, stabilize, specialize, fusion, in-place.
         case fastRun = "fast_run"
@@ -11,8 +12,11 @@ public struct Mode: Sendable, Hashable, CustomStringConvertible {
     }
     /// The name of a registered ``Backend`` (see ``BackendRegistry``).
     public struct BackendName: RawRepresentable, Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+        /// The name the backend registered under.
         public let rawValue: String
+        /// The backend registered as `rawValue`.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// The backend registered under this name: `.on("tracing")`.
         public init(stringLiteral value: String) { rawValue = value }
         public var description: String { rawValue }
         /// Whatever `config.device` (`THEANO_FLAGS=device=`) names, as Theano's modes do; `cpu` by default.
@@ -24,7 +28,9 @@ public struct Mode: Sendable, Hashable, CustomStringConvertible {
         /// The reference executor: every op's plain `perform`.
         public static let reference: BackendName = "reference"
     }
+    /// The checks that watch a function run.
     public enum Check: String, Sendable, Hashable {
+        /// No checks.
         case none
         /// Runs the optimized and the unoptimized graph and throws at the first node that differs.
         case debug
@@ -41,11 +47,17 @@ public struct Mode: Sendable, Hashable, CustomStringConvertible {
         case off
     }
 
+    /// The mode's name, as Theano prints it: `FAST_RUN`, `DebugMode` …
     public var name: String
+    /// Which rewrites run.
     public var optimizer: Optimizer
+    /// The backend that links the optimized graph.
     public var backend: BackendName
+    /// The checks that watch each call.
     public var check: Check
+    /// Rewrite tags or names switched on beyond the optimizer setting.
     public var including: Set<String>
+    /// Rewrite tags or names switched off.
     public var excluding: Set<String>
     /// Record which rewrites fired, how often and how long each took (see `Function.rewriteReport`).
     public var recordRewrites: Bool
@@ -53,6 +65,7 @@ public struct Mode: Sendable, Hashable, CustomStringConvertible {
     /// the function that runs them: they are linked with it.
     public var generatedC: GeneratedC?
 
+    /// A mode with these settings; `generatedC` follows `config.cxxCompile`.
     public init(name: String, optimizer: Optimizer, backend: BackendName = .device, check: Check = .none,
                 including: Set<String> = [], excluding: Set<String> = [], recordRewrites: Bool = false) {
         self.name = name
@@ -64,12 +77,17 @@ public struct Mode: Sendable, Hashable, CustomStringConvertible {
         self.recordRewrites = recordRewrites
     }
 
+    /// Every rewrite, on the device's backend: Theano's `FAST_RUN`, the default.
     public static let fastRun = Mode(name: "FAST_RUN", optimizer: .fastRun)
+    /// Merging and constant folding only: Theano's `FAST_COMPILE`.
     public static let fastCompile = Mode(name: "FAST_COMPILE", optimizer: .fastCompile)
+    /// No rewrites: Theano's `NONE`.
     public static let none = Mode(name: "NONE", optimizer: .none)
     /// No rewrites, reference executor: the semantic baseline.
     public static let reference = Mode(name: "REFERENCE", optimizer: .none, backend: .reference)
+    /// Every rewrite, checked node by node against the unoptimized graph: Theano's `DebugMode`.
     public static let debug = Mode(name: "DebugMode", optimizer: .fastRun, backend: .reference, check: .debug)
+    /// Every rewrite, each node's outputs checked for NaN and infinity: Theano's `NanGuardMode`.
     public static let nanGuard = Mode(name: "NanGuardMode", optimizer: .fastRun, backend: .reference, check: .nanGuard)
 
     /// A preset by Theano's name, as `config.mode` and `THEANO_FLAGS=mode=` give it.

@@ -4,6 +4,7 @@
 /// it, a `Double` becomes float32 when float32 holds it exactly (or when `floatX` is float32) and
 /// float64 otherwise, and sized Swift types and NDArrays keep their dtype.
 public protocol TensorConvertible {
+    /// The value as a symbolic tensor: a variable itself, anything else a typed constant.
     func asTensor() -> TensorVariable
 }
 

@@ -9,7 +9,7 @@ public protocol Op: Hashable, Sendable, CustomStringConvertible {
     /// cannot go together, like a bad `Array` index.
     func outputTypes(_ inputs: [TensorType]) -> [TensorType]
 
-    /// The reference implementation. Throws an ``OpFailure`` for bad runtime values.
+    /// The reference implementation. Throws an `OpFailure` for bad runtime values.
     func perform(_ inputs: [NDArray]) throws -> [NDArray]
 
     /// The gradient of a scalar cost with respect to each input, given its gradient with respect to each
@@ -36,6 +36,7 @@ extension Op {
 
     /// Applies a one-output op.
     public func callAsFunction(_ inputs: TensorVariable...) -> TensorVariable { Apply(self, inputs).outputs[0] }
+    /// Applies a one-output op to a list of variables.
     public func callAsFunction(_ inputs: [TensorVariable]) -> TensorVariable { Apply(self, inputs).outputs[0] }
 
     func isEqual(to other: any Op) -> Bool { (other as? Self) == self }

@@ -2,16 +2,21 @@
 ///
 /// As in Theano, broadcasting is decided by the type: only dimensions flagged `true` stretch to match.
 public struct TensorType: Hashable, Sendable, CustomStringConvertible {
+    /// The element type.
     public let dtype: DType
+    /// For each dimension, whether it has size 1 and broadcasts.
     public let broadcastable: [Bool]
 
+    /// A type of this dtype and broadcast pattern.
     public init(_ dtype: DType, _ broadcastable: [Bool]) {
         self.dtype = dtype
         self.broadcastable = broadcastable
     }
 
+    /// A type of this dtype and broadcast pattern.
     public init(dtype: DType, broadcastable: [Bool]) { self.init(dtype, broadcastable) }
 
+    /// The number of dimensions.
     public var ndim: Int { broadcastable.count }
 
     /// Theano's short names for the common patterns.

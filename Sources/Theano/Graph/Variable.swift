@@ -5,6 +5,7 @@ import Synchronization
 /// Variables compare by identity, as Python objects do in Theano, so `==` between variables asks whether
 /// they are the same node. Elementwise equality is `eq(a, b)` or `a .== b`.
 public class TensorVariable: Hashable, CustomStringConvertible, @unchecked Sendable {
+    /// The static type: dtype and broadcast pattern.
     public let type: TensorType
     /// The node that computes this variable; nil for inputs, constants and shared variables.
     public let owner: Apply?
@@ -22,8 +23,11 @@ public class TensorVariable: Hashable, CustomStringConvertible, @unchecked Senda
         self.id = nextVariableID.add(1, ordering: .relaxed).oldValue
     }
 
+    /// The element type.
     public var dtype: DType { type.dtype }
+    /// The number of dimensions.
     public var ndim: Int { type.ndim }
+    /// Which dimensions broadcast.
     public var broadcastable: [Bool] { type.broadcastable }
 
     public static func == (a: TensorVariable, b: TensorVariable) -> Bool { a === b }
@@ -43,8 +47,10 @@ let nextVariableID = Atomic<Int>(1)
 
 /// A variable with a fixed value.
 public final class TensorConstant: TensorVariable, @unchecked Sendable {
+    /// The constant's value.
     public let value: NDArray
 
+    /// A constant holding `value`, its dimensions of size 1 broadcastable.
     public init(_ value: NDArray, name: String? = nil) {
         self.value = value
         super.init(type: TensorType(value.dtype, value.shape.map { $0 == 1 }), name: name)
@@ -76,6 +82,7 @@ public final class TensorConstant: TensorVariable, @unchecked Sendable {
 /// Outputs hold their node strongly, so the node keeps its outputs weakly and rebuilds a dropped one on
 /// demand; nothing in a graph forms a reference cycle.
 public final class Apply: @unchecked Sendable {
+    /// The operation this node applies.
     public let op: any Op
     /// Mutable only inside a ``FunctionGraph``, which owns its cloned nodes; user graphs never change.
     public internal(set) var inputs: [TensorVariable]
@@ -94,6 +101,7 @@ public final class Apply: @unchecked Sendable {
 
     var outputCount: Int { outputTypes.count }
 
+    /// The variables this node computes.
     public var outputs: [TensorVariable] {
         lock.withLock { _ in
             (0..<outputTypes.count).map { i in

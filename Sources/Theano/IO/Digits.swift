@@ -7,6 +7,7 @@ public struct Digits: Sendable {
     /// Class labels 0–9, shape (n,), int64.
     public let labels: NDArray
 
+    /// The number of images.
     public var count: Int { labels.count }
 
     /// Where the file is looked for: `$THEANO_DIGITS`, else `Data/digits.csv.gz` in this package's checkout.

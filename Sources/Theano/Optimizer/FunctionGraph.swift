@@ -2,14 +2,16 @@
 ///
 /// It tracks clients (who reads each variable) so that replacing a variable updates every reader.
 public final class FunctionGraph {
+    /// The graph's inputs: the explicit ones, then shared variables.
     public private(set) var inputs: [TensorVariable]
+    /// The graph's outputs: the function's, then the updates' new values.
     public private(set) var outputs: [TensorVariable]
     /// Readers of each variable: (node, input position); a node of nil means "graph output at that index".
     private(set) var clients: [TensorVariable: [(node: Apply?, index: Int)]] = [:]
     private(set) var nodeSet = Set<ObjectIdentifier>()
     /// Which rewrite produced a node, for the debug mode's report.
     var producedBy: [ObjectIdentifier: String] = [:]
-    /// In-place plan, filled by the `inplace` pass (see ``InplaceMarking``): node → index of the input
+    /// In-place plan, filled by the `inplace` pass (see `InplaceMarking`): node → index of the input
     /// whose buffer the node may overwrite with its output 0.
     ///
     /// Contract for backends: when `inplace[ObjectIdentifier(node)] == i`, input `i` and output 0 have the

@@ -3,11 +3,13 @@ import Foundation
 /// A rewrite of one node: given the node, it returns replacements for its outputs, or nil to leave it.
 /// Replacements must have exactly the outputs' types; the graph refuses any other.
 public struct LocalRewrite: Sendable {
+    /// The name a mode can include or exclude, and the report counts.
     public let name: String
     /// Groups a mode can switch on or off: canonicalize, stabilize, specialize, useless, fusion, inplace…
     public let tags: Set<String>
     let transform: @Sendable (Apply, FunctionGraph) -> [TensorVariable]?
 
+    /// A rewrite that looks at one node at a time.
     public init(_ name: String, tags: Set<String>, _ transform: @escaping @Sendable (Apply) -> [TensorVariable]?) {
         self.init(name, tags: tags, inGraph: { node, _ in transform(node) })
     }

@@ -8,17 +8,22 @@ import Foundation
 /// The phases follow Theano's order: merge, then canonicalize/stabilize/specialize to a fixed point
 /// (constant folding included), merge again, elementwise fusion, in-place marking.
 public final class RewriteDatabase: @unchecked Sendable {
+    /// The stages of optimization, in the order they run.
     public enum Phase: Int, CaseIterable, Sendable, Comparable {
         case merge, rewrite, remerge, fusion, inplace
+        /// Whether `a` runs before `b`.
         public static func < (a: Phase, b: Phase) -> Bool { a.rawValue < b.rawValue }
     }
 
     /// A transformation of the whole graph; it records what it did in the report.
     public struct Pass: Sendable {
+        /// The name a mode can exclude.
         public let name: String
+        /// The tags a mode can exclude.
         public let tags: Set<String>
         let run: @Sendable (FunctionGraph, inout RewriteReport) -> Void
 
+        /// A pass with a name and tags, running `run` over the whole graph.
         public init(_ name: String, tags: Set<String>, _ run: @escaping @Sendable (FunctionGraph, inout RewriteReport) -> Void) {
             (self.name, self.tags, self.run) = (name, tags, run)
         }
@@ -26,6 +31,7 @@ public final class RewriteDatabase: @unchecked Sendable {
         func isEnabled(in mode: Mode) -> Bool { !mode.excluding.contains(name) && mode.excluding.isDisjoint(with: tags) }
     }
 
+    /// One registered transformation: a local rewrite or a whole-graph pass.
     public enum Entry: Sendable {
         case local(LocalRewrite)
         case pass(Pass)
@@ -41,8 +47,10 @@ public final class RewriteDatabase: @unchecked Sendable {
     private var entries: [(phase: Phase, entry: Entry)] = []
     private let lock = NSLock()
 
+    /// An empty database.
     public init() {}
 
+    /// Adds `entry` at the end of `phase`.
     public func register(_ entry: Entry, in phase: Phase) {
         lock.withLock { entries.append((phase, entry)) }
     }

@@ -2,12 +2,18 @@ import Foundation
 
 /// Which rewrites fired during one compilation, how often, and how long each took.
 public struct RewriteReport: Sendable, CustomStringConvertible {
+    /// One rewrite's record.
     public struct Entry: Sendable {
+        /// The rewrite's name.
         public let name: String
+        /// How many times it changed the graph.
         public var count: Int
+        /// The time spent in it.
         public var seconds: Double
     }
+    /// The rewrites that fired, in the order they first did.
     public var entries: [Entry] = []
+    /// The time the whole optimization took.
     public var totalSeconds: Double = 0
 
     /// How many times a rewrite fired.

@@ -23,6 +23,7 @@ public func debugprint(_ variables: [TensorVariable]) -> String {
     return lines.joined(separator: "\n")
 }
 
+/// `debugprint` of one variable's graph.
 public func debugprint(_ variable: TensorVariable) -> String { debugprint([variable]) }
 
 /// The optimized graph of a compiled function, with its updates and its topological order.

@@ -17,10 +17,12 @@ import Synchronization
 /// is a regular file owned by this user that no one else can write. A library that fails the check is
 /// replaced, never opened. See SECURITY.md.
 public struct KernelCache: Sendable {
+    /// The folder holding the compiled libraries.
     public let directory: String
     /// Why the standard cache is not in the preferred directory, when it is not.
     public let note: String?
 
+    /// A cache in `directory`, created when first written.
     public init(directory: String) {
         self.directory = directory
         note = nil
@@ -223,8 +225,11 @@ public struct KernelCache: Sendable {
 
     /// One cached library.
     public struct Entry: Sendable {
+        /// The hash of compiler, flags, CPU flags and source that names the library.
         public let key: String
+        /// The library's size in bytes.
         public let bytes: Int
+        /// When the library was written.
         public let modified: Date
     }
 

@@ -3,15 +3,19 @@
 /// Entries are keyed by op type, so adding one needs no edit to the op: `register(Dot.self) { op in … }`.
 /// An entry may decline a node (return nil), which then runs the op's `perform`.
 public struct KernelTable: Sendable {
+    /// A kernel: the op's inputs in, its outputs out, as `perform` does.
     public typealias Implementation = @Sendable ([NDArray]) throws -> [NDArray]
     private var makers: [ObjectIdentifier: @Sendable (any Op) -> Implementation?] = [:]
 
+    /// An empty table: every op runs its `perform`.
     public init() {}
 
+    /// Gives ops of type `O` a kernel; `make` may return nil for an op it does not handle.
     public mutating func register<O: Op>(_: O.Type, _ make: @escaping @Sendable (O) -> Implementation?) {
         makers[ObjectIdentifier(O.self)] = { op in (op as? O).flatMap(make) }
     }
 
+    /// The kernel for `op`, or nil when it runs its `perform`.
     public func implementation(for op: any Op) -> Implementation? {
         makers[ObjectIdentifier(type(of: op))]?(op)
     }

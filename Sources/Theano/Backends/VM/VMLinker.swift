@@ -2,9 +2,11 @@
 /// fastest kernel that fits its types, and elementwise outputs reuse their buffer from the previous
 /// call whenever the caller no longer holds it.
 public struct VMBackend: Backend {
+    /// The name it registers under.
     public let name: String
     /// The ops it runs with its own kernels instead of their `perform`.
     public let kernels: KernelTable
+    /// A VM backend with these kernels.
     public init(name: String = "cpu", kernels: KernelTable = .cpu) { (self.name, self.kernels) = (name, kernels) }
     public var rewrites: [(phase: RewriteDatabase.Phase, entry: RewriteDatabase.Entry)] { VMRewrites.all }
     public func link(_ graph: FunctionGraph, mode: Mode, observer: NodeObserver?) throws -> any Program {

@@ -1,6 +1,7 @@
 /// numpy's `dot`: vector·vector → scalar, matrix·vector, vector·matrix, matrix·matrix, and for higher
 /// ranks a sum over the last axis of `a` and the second-to-last of `b`.
 public struct Dot: Op {
+    /// The dot product op.
     public init() {}
     public var description: String { "Dot" }
 
@@ -92,6 +93,7 @@ public func outer(_ a: some TensorConvertible, _ b: some TensorConvertible) -> T
 }
 
 extension TensorVariable {
+    /// `dot(self, other)`.
     public func dot(_ other: some TensorConvertible) -> TensorVariable { Theano.dot(self, other) }
 }
 

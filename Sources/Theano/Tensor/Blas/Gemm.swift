@@ -1,8 +1,11 @@
 /// α·dot(A, B) + β·C for float matrices in one node, Theano's `Gemm`. The optimizer makes it from
 /// `dot(A, B)` added to a matrix (`local_gemm`); users write the sum.
 public struct Gemm: Op {
+    /// The scale of the product.
     public let alpha: Double
+    /// The scale of the accumulated matrix.
     public let beta: Double
+    /// `β·C + α·dot(A, B)` with these scales.
     public init(alpha: Double, beta: Double) { (self.alpha, self.beta) = (alpha, beta) }
     public var description: String { "Gemm{alpha=\(alpha), beta=\(beta)}" }
 

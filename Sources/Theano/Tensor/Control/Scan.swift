@@ -1,10 +1,12 @@
 /// A recurrent output of `scan`: its initial state and which past steps the step function reads.
 public struct ScanOutput {
+    /// The state before the first step.
     public let initial: TensorVariable
     /// Negative offsets: `[-1]` reads the previous state; `[-2, -1]` the two before. With more than one
     /// tap (or a tap other than -1), `initial` holds `max(-taps)` states stacked along a new first axis.
     public let taps: [Int]
 
+    /// A recurrent output starting at `initial`, reading the past states at `taps` (−1 is the previous step).
     public init(initial: some TensorConvertible, taps: [Int] = [-1]) {
         precondition(!taps.isEmpty && taps.allSatisfy { $0 < 0 }, "scan: output taps must be negative, got \(taps)")
         self.initial = initial.asTensor()

@@ -4,11 +4,13 @@
 /// itself sees equal ranks. A dimension broadcasts only where its type says so; a runtime size-1 array in a
 /// non-broadcastable dimension is a shape error, as in Theano.
 public struct Elemwise: Op {
+    /// The scalar operation applied to each element.
     public let scalarOp: ScalarOp
     /// The inputs' broadcast patterns, so `perform` can refuse a runtime size-1 dimension the type does not
     /// let broadcast. nil (for nodes built by rewrites) lets any size-1 dimension broadcast.
     public let inputBroadcastable: [[Bool]]?
 
+    /// The elementwise form of `scalarOp`, for inputs of these broadcast patterns.
     public init(_ scalarOp: ScalarOp, inputBroadcastable: [[Bool]]? = nil) {
         self.scalarOp = scalarOp
         self.inputBroadcastable = inputBroadcastable

@@ -4,7 +4,7 @@ import RealModule
 /// The scalar functions that ``Elemwise`` maps over tensors.
 ///
 /// A closed enum rather than a protocol: the optimizer pattern-matches on cases and fusion composes them.
-/// Each case is defined once, in ``definition`` below: adding a case does not compile until it has one,
+/// Each case is defined once, in `definition` below: adding a case does not compile until it has one,
 /// and every backend reads its forms from there.
 public indirect enum ScalarOp: Hashable, Sendable, CustomStringConvertible {
     // Arithmetic. `add` and `mul` take two or more inputs.
@@ -347,6 +347,7 @@ public indirect enum ScalarOp: Hashable, Sendable, CustomStringConvertible {
 /// A fused loop body: scalar ops over input slots. Node `k` reads slots `args` (inputs first, then
 /// earlier nodes); the last node is the output.
 public struct Composite: Hashable, Sendable, CustomStringConvertible {
+    /// One step of a composite's straight-line program: an op and the registers it reads.
     public struct Step: Hashable, Sendable {
         let op: ScalarOp
         let args: [Int]

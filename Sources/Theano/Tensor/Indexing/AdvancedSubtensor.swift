@@ -35,6 +35,7 @@ public struct AdvancedSubtensor1: Op {
 /// A copy of `x` with rows `indices` set to, or incremented by, the rows of `y`. Repeated indices
 /// accumulate when incrementing (numpy's `add.at`), and the last one wins when setting.
 public struct AdvancedIncSubtensor1: Op {
+    /// Whether the values replace the selected elements instead of adding to them.
     public let setInstead: Bool
     /// The axis the user indexed, for messages (see ``AdvancedSubtensor1/axis``).
     public var axis = 0

@@ -1,6 +1,7 @@
 /// Basic indexing: integers and slices, giving a view. Index values are extra int scalar inputs, so they
 /// may be symbolic.
 public struct Subtensor: Op {
+    /// What each index or slice reads: an integer, or which of start, stop and step are given.
     public let items: [SubtensorItem]
     public var description: String { "Subtensor{\(items.map(\.description).joined(separator: ", "))}" }
 
@@ -54,7 +55,9 @@ enum IndexPrinting {
 
 /// `x[idx] = y` (set) or `x[idx] += y` (increment) as a new tensor; `x` itself never changes.
 public struct IncSubtensor: Op {
+    /// What each index or slice reads: an integer, or which of start, stop and step are given.
     public let items: [SubtensorItem]
+    /// Whether the value replaces the selection instead of adding to it.
     public let setInstead: Bool
     public var description: String { "\(setInstead ? "SetSubtensor" : "IncSubtensor"){\(items.map(\.description).joined(separator: ", "))}" }
 
@@ -98,6 +101,7 @@ extension TensorVariable {
     /// Basic indexing: `x[0]`, `x[-1]`, `x[.all, 0]`, `x[.slice(nil, nil, 2)]`.
     public subscript(_ items: TensorIndex...) -> TensorVariable { self[items] }
 
+    /// Basic indexing with a list of indices and slices, as `x[items...]`.
     public subscript(_ items: [TensorIndex]) -> TensorVariable {
         let indices = items.flatMap(\.variables).map { $0.dtype == .int64 ? $0 : cast($0, .int64) }
         return Subtensor(items: items.map(\.kind))([self] + indices)

@@ -5,6 +5,7 @@ public enum TensorIndex: ExpressibleByIntegerLiteral {
     /// A slice with optional start, stop and step, as Python's `a:b:c`.
     case slice(TensorVariable?, TensorVariable?, TensorVariable?)
 
+    /// An integer index written as a literal: `x[0]`.
     public init(integerLiteral value: Int) { self = .at(constant(Int64(value))) }
 
     /// The whole dimension, Python's `:`.
@@ -15,7 +16,9 @@ public enum TensorIndex: ExpressibleByIntegerLiteral {
         .slice(start.map { constant(Int64($0)) }, stop.map { constant(Int64($0)) }, step.map { constant(Int64($0)) })
     }
 
+    /// The slice `r.lowerBound..<r.upperBound`.
     public static func range(_ r: Range<Int>) -> TensorIndex { .slice(r.lowerBound, r.upperBound) }
+    /// The integer index `i`.
     public static func index(_ i: Int) -> TensorIndex { .at(constant(Int64(i))) }
 
     /// How this item appears in the op: the static shape of the index, without its values.

@@ -23,11 +23,15 @@ public enum BatchNormAxes: Sendable, Equatable {
 /// What the training form returns: the normalised output, the batch statistics it used, and the
 /// new running averages when running averages were passed in.
 public struct BatchNormTrainOutputs {
+    /// The normalized, scaled and shifted input.
     public let output: TensorVariable
+    /// The batch mean.
     public let mean: TensorVariable
     /// 1 / sqrt(var + epsilon).
     public let invStd: TensorVariable
+    /// The running mean after this batch, when a running mean was given.
     public let newRunningMean: TensorVariable?
+    /// The running variance after this batch, when a running variance was given.
     public let newRunningVar: TensorVariable?
 }
 

@@ -15,9 +15,13 @@ public enum BorderMode: Hashable, Sendable {
 
 /// The static settings shared by a convolution and its two gradients.
 public struct ConvSettings: Hashable, Sendable {
+    /// How the filters meet the image's edges.
     public let border: BorderMode
+    /// The strides along rows and columns.
     public let subsample: (Int, Int)
+    /// The spacing between filter taps.
     public let dilation: (Int, Int)
+    /// Whether filters are flipped (a true convolution) or not (a correlation).
     public let flip: Bool
 
     public static func == (a: ConvSettings, b: ConvSettings) -> Bool {
@@ -55,6 +59,7 @@ enum ConvShapes {
 /// 2-D convolution of NCHW images with (out, in, rows, columns) filters. `perform` is the direct sum; the
 /// CPU backend computes it by im2col and one matrix product.
 public struct Conv2D: Op {
+    /// The convolution's border, strides, dilation and flip.
     public let settings: ConvSettings
     public var description: String { "Conv2D" }
 
@@ -81,6 +86,7 @@ public struct Conv2D: Op {
 
 /// The gradient of a convolution with respect to its input: col2im of filtersᵀ · gz.
 public struct Conv2DGradInputs: Op {
+    /// The convolution's border, strides, dilation and flip.
     public let settings: ConvSettings
     public var description: String { "Conv2DGradInputs" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [TensorType(inputs[1].dtype, inputs[2].broadcastable)] }
@@ -96,6 +102,7 @@ public struct Conv2DGradInputs: Op {
 
 /// The gradient of a convolution with respect to its filters: gz · colsᵀ, summed over the batch.
 public struct Conv2DGradWeights: Op {
+    /// The convolution's border, strides, dilation and flip.
     public let settings: ConvSettings
     public var description: String { "Conv2DGradWeights" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [TensorType(inputs[1].dtype, inputs[2].broadcastable)] }

@@ -5,10 +5,15 @@ public enum PoolMode: String, Hashable, Sendable {
 
 /// Windows over the last two dimensions of a tensor, Theano's `pool_2d`.
 public struct Pool2D: Op {
+    /// The pooling window.
     public let ws: [Int]
+    /// How far the window moves.
     public let stride: [Int]
+    /// Zero padding on each side.
     public let pad: [Int]
+    /// Whether a partial window at the edge is dropped.
     public let ignoreBorder: Bool
+    /// Max, or an average with or without the padding.
     public let mode: PoolMode
     public var description: String { "Pool2D{\(mode.rawValue), ws=\(ws)}" }
 
@@ -80,6 +85,7 @@ public struct Pool2D: Op {
 
 /// Routes the pooled gradient back: to the maximum of each window, or spread over it.
 public struct Pool2DGrad: Op {
+    /// The pooling whose gradient this is.
     public let pool: Pool2D
     public var description: String { "Pool2DGrad{\(pool.mode.rawValue)}" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [inputs[0]] }

@@ -1,5 +1,6 @@
 /// Softmax along an axis, computed stably (the maximum is subtracted first).
 public struct Softmax: Op {
+    /// The axis along which values sum to 1.
     public let axis: Int
     public var description: String { "Softmax{axis=\(axis)}" }
 
@@ -23,6 +24,7 @@ public struct Softmax: Op {
 /// The gradient of softmax, (gz − Σ gz·sm)·sm, as one node so the optimizer can recognise it
 /// (cross-entropy on top of softmax collapses to sm − onehot).
 public struct SoftmaxGrad: Op {
+    /// The axis along which values sum to 1.
     public let axis: Int
     public var description: String { "SoftmaxGrad{axis=\(axis)}" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [TensorType(DType.upcast(inputs[0].dtype, inputs[1].dtype), inputs[1].broadcastable)] }
@@ -52,6 +54,7 @@ public struct SoftmaxGrad: Op {
 
 /// log(softmax(x)) without the overflow: x - max - log(sum(exp(x - max))).
 public struct LogSoftmax: Op {
+    /// The axis along which values sum to 1.
     public let axis: Int
     public var description: String { "LogSoftmax{axis=\(axis)}" }
 

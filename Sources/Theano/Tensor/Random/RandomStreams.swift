@@ -38,8 +38,11 @@ public enum Distribution: Hashable, Sendable {
 /// One draw from a stream. Inputs: the generator state (int64 [key, counter]). Outputs: the advanced
 /// state and the sample. A stateful op: constant folding and merging leave it alone.
 public struct RandomDraw: StatefulOp {
+    /// What is drawn.
     public let distribution: Distribution
+    /// The shape of each draw.
     public let size: [Int]
+    /// The element type of each draw.
     public let dtype: DType
     public var description: String { "RandomDraw{\(distribution)}" }
 
@@ -148,6 +151,7 @@ public final class RandomStreams: @unchecked Sendable {
     /// The state of every draw made so far, in order.
     public private(set) var states: [SharedVariable] = []
 
+    /// Streams whose draws `seed` fixes.
     public init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
     func draw(_ distribution: Distribution, size: [Int], dtype: DType) -> TensorVariable {
@@ -160,9 +164,11 @@ public final class RandomStreams: @unchecked Sendable {
         return sample
     }
 
+    /// Uniform draws in [low, high), of dtype `config.floatX` unless given.
     public func uniform(size: [Int], low: Double = 0, high: Double = 1, dtype: DType? = nil) -> TensorVariable {
         draw(.uniform(low: low, high: high), size: size, dtype: dtype ?? config.floatX)
     }
+    /// Normal draws with mean `avg` and standard deviation `std`, of dtype `config.floatX` unless given.
     public func normal(size: [Int], avg: Double = 0, std: Double = 1, dtype: DType? = nil) -> TensorVariable {
         draw(.normal(mean: avg, std: std), size: size, dtype: dtype ?? config.floatX)
     }

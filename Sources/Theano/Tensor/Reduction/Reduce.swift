@@ -3,11 +3,14 @@ import ComplexModule
 /// A reduction over some axes (Theano's `CAReduce`): sum, prod, max, min, all, any.
 /// The reduced axes disappear; `keepdims` is a ``DimShuffle`` after it.
 public struct Reduce: Op {
+    /// The reduction: sum, product, maximum, minimum, all or any.
     public enum Kind: String, Sendable { case sum, prod, max, min, all, any }
+    /// The reduction.
     public let kind: Kind
     /// The reduced axes, sorted.
     public let axes: [Int]
 
+    /// A reduction of `kind` over `axes`.
     public init(_ kind: Kind, axes: [Int]) {
         self.kind = kind
         self.axes = axes.sorted()
@@ -132,6 +135,7 @@ public struct Reduce: Op {
 
 /// The index of the largest (or smallest) element along one axis, or over the flattened tensor.
 public struct ArgReduce: Op {
+    /// Whether this finds the maximum (else the minimum).
     public let isMax: Bool
     /// nil reduces the flattened tensor.
     public let axis: Int?

@@ -17,19 +17,30 @@ extension TensorVariable {
         return keepdims ? out.dimshuffle(op.restoreAxes(ndim)) : out
     }
 
+    /// The sum over `axis`, or over everything when nil.
     public func sum(axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { reduce(.sum, axis.map { [$0] }, keepdims: keepdims) }
+    /// The sum over `axes`.
     public func sum(axes: [Int], keepdims: Bool = false) -> TensorVariable { reduce(.sum, axes, keepdims: keepdims) }
+    /// The product over `axis`, or over everything when nil.
     public func prod(axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { reduce(.prod, axis.map { [$0] }, keepdims: keepdims) }
+    /// The product over `axes`.
     public func prod(axes: [Int], keepdims: Bool = false) -> TensorVariable { reduce(.prod, axes, keepdims: keepdims) }
+    /// The maximum over `axis`, or over everything when nil.
     public func max(axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { reduce(.max, axis.map { [$0] }, keepdims: keepdims) }
+    /// The maximum over `axes`.
     public func max(axes: [Int], keepdims: Bool = false) -> TensorVariable { reduce(.max, axes, keepdims: keepdims) }
+    /// The minimum over `axis`, or over everything when nil.
     public func min(axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { reduce(.min, axis.map { [$0] }, keepdims: keepdims) }
+    /// The minimum over `axes`.
     public func min(axes: [Int], keepdims: Bool = false) -> TensorVariable { reduce(.min, axes, keepdims: keepdims) }
+    /// Whether every element is nonzero, over `axis` or everything.
     public func all(axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { cast(self, .bool).reduce(.all, axis.map { [$0] }, keepdims: keepdims) }
+    /// Whether some element is nonzero, over `axis` or everything.
     public func any(axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { cast(self, .bool).reduce(.any, axis.map { [$0] }, keepdims: keepdims) }
 
     /// The mean; integer tensors give float64, as in Theano.
     public func mean(axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { mean(axes: axis.map { [$0] }, keepdims: keepdims) }
+    /// The mean over `axes`, or over everything when nil.
     public func mean(axes: [Int]?, keepdims: Bool = false) -> TensorVariable {
         let axes = normalizedAxes(axes, ndim, "mean")
         var total = reduce(.sum, axes, keepdims: keepdims)
@@ -40,6 +51,7 @@ extension TensorVariable {
 
     /// The variance (population form, numpy's default `ddof=0`).
     public func `var`(axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { variance(axes: axis.map { [$0] }, keepdims: keepdims) }
+    /// The (biased) variance over `axes`, or over everything when nil.
     public func variance(axes: [Int]?, keepdims: Bool = false) -> TensorVariable {
         let centered = self - mean(axes: axes, keepdims: true)
         return sqr(centered).mean(axes: axes, keepdims: keepdims)
@@ -47,7 +59,9 @@ extension TensorVariable {
     /// The standard deviation.
     public func std(axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { sqrt(variance(axes: axis.map { [$0] }, keepdims: keepdims)) }
 
+    /// The index of the maximum along `axis`, or in the flattened tensor when nil.
     public func argmax(axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { argReduce(isMax: true, axis: axis, keepdims: keepdims) }
+    /// The index of the minimum along `axis`, or in the flattened tensor when nil.
     public func argmin(axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { argReduce(isMax: false, axis: axis, keepdims: keepdims) }
 
     func argReduce(isMax: Bool, axis: Int?, keepdims: Bool) -> TensorVariable {
@@ -59,12 +73,21 @@ extension TensorVariable {
     }
 }
 
+/// `x.sum(axis:keepdims:)`.
 public func sum(_ x: TensorVariable, axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { x.sum(axis: axis, keepdims: keepdims) }
+/// `x.prod(axis:keepdims:)`.
 public func prod(_ x: TensorVariable, axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { x.prod(axis: axis, keepdims: keepdims) }
+/// `x.mean(axis:keepdims:)`.
 public func mean(_ x: TensorVariable, axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { x.mean(axis: axis, keepdims: keepdims) }
+/// `x.max(axis:keepdims:)`.
 public func max(_ x: TensorVariable, axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { x.max(axis: axis, keepdims: keepdims) }
+/// `x.min(axis:keepdims:)`.
 public func min(_ x: TensorVariable, axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { x.min(axis: axis, keepdims: keepdims) }
+/// `x.var(axis:keepdims:)`, the variance.
 public func `var`(_ x: TensorVariable, axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { x.var(axis: axis, keepdims: keepdims) }
+/// `x.std(axis:keepdims:)`, the standard deviation.
 public func std(_ x: TensorVariable, axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { x.std(axis: axis, keepdims: keepdims) }
+/// `x.argmax(axis:keepdims:)`.
 public func argmax(_ x: TensorVariable, axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { x.argmax(axis: axis, keepdims: keepdims) }
+/// `x.argmin(axis:keepdims:)`.
 public func argmin(_ x: TensorVariable, axis: Int? = nil, keepdims: Bool = false) -> TensorVariable { x.argmin(axis: axis, keepdims: keepdims) }

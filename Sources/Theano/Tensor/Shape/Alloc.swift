@@ -1,5 +1,6 @@
 /// A tensor of a given shape filled with a value (broadcast into it). Sizes are int scalar inputs.
 public struct Alloc: Op {
+    /// The rank of the result.
     public let ndim: Int
     /// Which dimensions are known to have size 1 (from constant sizes).
     public let broadcastable: [Bool]
@@ -42,6 +43,7 @@ public func alloc(_ value: some TensorConvertible, _ shape: any TensorConvertibl
     alloc(value, shape: shape)
 }
 
+/// `value` broadcast to `shape`, Theano's `T.alloc`.
 public func alloc(_ value: some TensorConvertible, shape: [any TensorConvertible]) -> TensorVariable {
     let sizes = shape.map { s -> TensorVariable in let v = s.asTensor(); return v.dtype == .int64 ? v : cast(v, .int64) }
     let pattern = sizes.map { ($0 as? TensorConstant)?.uniformValue == 1 }
@@ -60,6 +62,7 @@ public func ones(_ shape: [Int], dtype: DType? = nil) -> TensorVariable {
 
 /// Evenly spaced values in `[start, stop)`, numpy's `arange`.
 public struct ARange: Op {
+    /// The element type of the result.
     public let dtype: DType
     public var description: String { "ARange{\(dtype)}" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
@@ -96,6 +99,7 @@ public func arange(_ start: some TensorConvertible, _ stop: (any TensorConvertib
 
 /// An `n × m` matrix with ones on the `k`-th diagonal.
 public struct Eye: Op {
+    /// The element type of the result.
     public let dtype: DType
     public var description: String { "Eye{\(dtype)}" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [TensorType(dtype, [false, false])] }

@@ -3,11 +3,13 @@
 public struct DimShuffle: Op {
     /// For each output dimension, the input dimension it comes from, or nil for a new broadcastable one.
     public let pattern: [Int?]
+    /// The input's broadcast pattern.
     public let inputBroadcastable: [Bool]
 
     /// Input dimensions the pattern leaves out (each must have size 1); kept, since `perform` checks them every call.
     let droppedAxes: [Int]
 
+    /// A dimshuffle of an input with this pattern: input axes in their new order, nil for a new broadcastable axis.
     public init(inputBroadcastable: [Bool], pattern: [Int?]) {
         self.inputBroadcastable = inputBroadcastable
         self.pattern = pattern
@@ -80,6 +82,7 @@ extension TensorVariable {
         return DimShuffle(inputBroadcastable: broadcastable, pattern: pattern)(self)
     }
 
+    /// `dimshuffle` with the pattern written inline: `x.dimshuffle(nil, 0)`.
     public func dimshuffle(_ pattern: Int?...) -> TensorVariable { dimshuffle(pattern) }
 
     /// The transpose.

@@ -1,5 +1,6 @@
 /// Concatenation along an axis (Theano's `join`). Inputs are upcast to one dtype.
 public struct Join: Op {
+    /// The axis along which inputs are joined.
     public let axis: Int
     public var description: String { "Join{axis=\(axis)}" }
 

@@ -1,7 +1,9 @@
 /// Gives the elements a new shape of `ndim` dimensions. The sizes come as int scalar inputs (so they may
 /// be symbolic, like `x.shape[0]`); one of them may be -1, inferred from the others.
 public struct Reshape: Op {
+    /// The rank of the result.
     public let ndim: Int
+    /// A reshape to a shape of `ndim` dimensions, given at run time.
     public init(ndim: Int) { self.ndim = ndim }
     public var description: String { "Reshape{\(ndim)}" }
 
@@ -88,6 +90,7 @@ public func flatten(_ x: TensorVariable, outdim: Int = 1) -> TensorVariable { x.
 
 /// Sets the broadcast pattern, checking at run time that flagged dimensions have size 1.
 public struct Rebroadcast: Op {
+    /// The broadcast pattern the output takes, checked at run time.
     public let pattern: [Bool]
     public var description: String { "Rebroadcast{\(pattern)}" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {

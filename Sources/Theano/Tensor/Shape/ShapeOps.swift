@@ -9,6 +9,7 @@ public struct ShapeOp: Op {
 
 /// One dimension of `x.shape` as a symbolic int64 scalar (Theano's `Shape_i`).
 public struct ShapeI: Op {
+    /// The dimension whose size it reads.
     public let axis: Int
     public var description: String { "Shape_i{\(axis)}" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {

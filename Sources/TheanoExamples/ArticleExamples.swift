@@ -1,0 +1,226 @@
+import Theano
+
+/// The examples of the documentation's articles, beyond the tutorial programs.
+///
+/// Each article shows a function's body, without its last line, and then what it prints; a test keeps
+/// the article's blocks equal to these bodies and to their output, so the examples cannot rot.
+public enum ArticleExamples {
+    /// Every article example, in the order the articles show them.
+    public static let all: [Example] = [
+        Example("givens", "Replacing a shared variable with givens", givens),
+        Example("failed-call", "A failed call commits no update", failedCallCommitsNothing),
+        Example("jacobian", "The Jacobian of a vector expression", jacobianOfSquares),
+        Example("hessian", "The Hessian of a scalar cost", hessianOfSumOfSquares),
+        Example("verify-grad", "Checking a gradient against finite differences", checkingAGradient),
+        Example("scan-power", "Scan: A to the power k", powerWithScan),
+        Example("scan-polynomial", "Scan over a sequence: evaluating a polynomial", polynomialWithScan),
+        Example("scan-fibonacci", "Scan with two taps: Fibonacci", fibonacciWithTaps),
+        Example("random", "Random streams", randomStreams),
+        Example("rewrites", "What the optimizer did to a graph", optimizerAtWork),
+        Example("modes", "Choosing rewrites with a mode", choosingRewrites),
+        Example("nan-guard", "NanGuardMode finds the node that made a NaN", nanGuard),
+        Example("debug-mode", "DebugMode checks every node against the unoptimized graph", debugMode),
+        Example("backends", "The same function on two backends", twoBackends),
+        Example("backend-plugin", "Registering a backend", registeringABackend),
+        Example("config", "The settings in use", configuration),
+    ]
+
+    // MARK: - Shared variables and updates
+
+    static func givens() throws -> (any GraphShowing)? {
+        let state = shared(0, name: "state")
+        let inc = iscalar("inc")
+        let foo = iscalar("foo")
+        let fnOfState = state * 2 + inc
+        // foo takes the place of state: the call reads foo, and state is left alone.
+        let skipShared = try function([inc, foo], fnOfState, givens: [(state, foo)])
+        print("skipShared(1, 3) =", try skipShared(1, 3))
+        print("state =", state.getValue())
+        return skipShared
+    }
+
+    static func failedCallCommitsNothing() throws -> (any GraphShowing)? {
+        let w = shared([1.0, 2.0], name: "w")
+        let x = dvector("x")
+        let step = try function([x], (w * x).sum(), updates: [(w, w + x)])
+        print("step([1, 1]) =", try step([1.0, 1.0]), " w =", w.getValue())
+        do {
+            try step([1.0, 1.0, 1.0])
+        } catch let error as TheanoError {
+            print("error:", error.kind)
+        }
+        print("after the failed call, w =", w.getValue())
+        return step
+    }
+
+    // MARK: - Gradients
+
+    static func jacobianOfSquares() throws -> (any GraphShowing)? {
+        let x = dvector("x")
+        let y = x ** 2
+        let J = try jacobian(y, wrt: x)
+        let f = try function([x], J)
+        print(try f([4.0, 4.0]))
+        return f
+    }
+
+    static func hessianOfSumOfSquares() throws -> (any GraphShowing)? {
+        let x = dvector("x")
+        let cost = (x ** 2).sum()
+        let H = try hessian(cost, wrt: x)
+        let f = try function([x], H)
+        print(try f([4.0, 4.0]))
+        return f
+    }
+
+    static func checkingAGradient() throws -> (any GraphShowing)? {
+        // Compares grad with central differences at a point; throws when they disagree.
+        try verifyGrad({ inputs in tanh(inputs[0]).sum() }, at: [NDArray([0.1, -0.5, 2.0])])
+        print("the gradient of tanh agrees with finite differences")
+        return nil
+    }
+
+    // MARK: - Scan
+
+    static func powerWithScan() throws -> (any GraphShowing)? {
+        let k = iscalar("k")
+        let A = dvector("A")
+        // Each step multiplies the previous result by A; only the last one is kept.
+        let (results, _) = try scan({ s in [s[0] * s[1]] }, outputsInfo: [ScanOutput(initial: onesLike(A))],
+                                    nonSequences: [A], nSteps: k)
+        let power = try function([A, k], results[0][-1])
+        print(try power([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0], 2))
+        print(try power([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0], 3))
+        return power
+    }
+
+    static func polynomialWithScan() throws -> (any GraphShowing)? {
+        let coefficients = dvector("coefficients")
+        let x = dscalar("x")
+        // One term per coefficient: coefficient · x^power, then their sum.
+        let (terms, _) = try scan({ s in [s[0] * (s[2] ** s[1])] },
+                                  sequences: [coefficients, arange(shapeI(coefficients, 0))], nonSequences: [x])
+        let polynomial = try function([coefficients, x], terms[0].sum())
+        print("1 + 0·3 + 2·3² =", try polynomial([1.0, 0.0, 2.0], 3.0))
+        return polynomial
+    }
+
+    static func fibonacciWithTaps() throws -> (any GraphShowing)? {
+        // Taps -2 and -1: each step reads the two states before it.
+        let (outputs, _) = try scan({ s in [s[0] + s[1]] },
+                                    outputsInfo: [ScanOutput(initial: constant(NDArray([0, 1])), taps: [-2, -1])], nSteps: 10)
+        let fibonacci = try function([], outputs[0])
+        print(try fibonacci())
+        return fibonacci
+    }
+
+    // MARK: - Random streams
+
+    static func randomStreams() throws -> (any GraphShowing)? {
+        let srng = RandomStreams(seed: 234)
+        let rvU = srng.uniform(size: [2, 2])
+        let rvN = srng.normal(size: [2, 2])
+        let f = try function([], rvU)
+        let g = try function([], rvN, noDefaultUpdates: true)
+        // A variable drawn once has one value in a call: this is zero up to rounding.
+        let nearlyZeros = try function([], rvU + rvU - 2 * rvU)
+        print("f() =", try f())
+        print("f() =", try f(), "(new numbers: the state advanced)")
+        print("g() =", try g())
+        print("g() =", try g(), "(the same: no default updates)")
+        print("nearlyZeros() =", try nearlyZeros())
+        return f
+    }
+
+    // MARK: - The optimizer
+
+    static func optimizerAtWork() throws -> (any GraphShowing)? {
+        let x = dvector("x")
+        let y = log(1 + exp(x)) + x * 1
+        var mode = Mode.fastRun.excluding("fusion")
+        mode.recordRewrites = true
+        let f = try function([x], y, mode: mode)
+        print("as written:", pp(y))
+        print("optimized: ", pp(f.graph.outputs[0]))
+        for entry in f.rewriteReport.entries.sorted(by: { $0.name < $1.name }) {
+            print("  \(entry.name) fired \(entry.count)×")
+        }
+        return f
+    }
+
+    static func choosingRewrites() throws -> (any GraphShowing)? {
+        let x = dvector("x")
+        let y = exp(x) * 2 + 1
+        let fused = try function([x], y)
+        let unfused = try function([x], y, mode: Mode.fastRun.excluding("fusion"))
+        print("FAST_RUN:          ", fused.graph.toposort.map { "\($0.op)" })
+        print("without fusion:    ", unfused.graph.toposort.map { "\($0.op)" })
+        print("FAST_COMPILE nodes:", try function([x], y, mode: .fastCompile).graph.toposort.count)
+        return fused
+    }
+
+    // MARK: - Modes and debugging
+
+    static func nanGuard() throws -> (any GraphShowing)? {
+        let x = dvector("x")
+        let f = try function([x], exp(log(x) * 2), mode: .nanGuard)
+        print("f([2]) =", try f([2.0]))
+        do {
+            try f([-1.0, 2.0])
+        } catch let error as TheanoError {
+            print(error.message)
+        }
+        return f
+    }
+
+    static func debugMode() throws -> (any GraphShowing)? {
+        let x = dmatrix("x")
+        let s = 1 / (1 + exp(-x))
+        // Runs the optimized graph and the graph as written, and throws at the first node that differs.
+        let f = try function([x], [s, try grad(s.sum(), wrt: x)], mode: .debug)
+        for output in try f([[0, 1], [-1, -2]]) { print(output) }
+        return f
+    }
+
+    // MARK: - Backends
+
+    static func twoBackends() throws -> (any GraphShowing)? {
+        let x = dvector("x")
+        let y = tanh(x) * 2
+        let onVM = try function([x], y)
+        let onReference = try function([x], y, mode: .reference)
+        let value: [Double] = [0, 0.5, 1]
+        print("cpu:      ", try onVM(value))
+        print("reference:", try onReference(value))
+        return onVM
+    }
+
+    static func registeringABackend() throws -> (any GraphShowing)? {
+        // A backend that prints each node it runs and lets the reference executor run it.
+        struct TracingBackend: Backend {
+            var name: String { "tracing" }
+            func link(_ graph: FunctionGraph, mode: Mode, observer: NodeObserver?) throws -> any Program {
+                try ReferenceBackend().link(graph, mode: mode) { node, outputs in
+                    print("  ran \(node.op)")
+                    try observer?(node, outputs)
+                }
+            }
+        }
+        BackendRegistry.register(TracingBackend())
+        let x = dvector("x")
+        let f = try function([x], exp(x) * 2, mode: Mode.fastRun.excluding("fusion").on("tracing"))
+        print("f([0, 1]) =", try f([0.0, 1.0]))
+        return f
+    }
+
+    // MARK: - Configuration
+
+    static func configuration() throws -> (any GraphShowing)? {
+        // THEANO_FLAGS=floatX=float32,mode=FAST_COMPILE sets these before the program starts.
+        print("floatX:", config.floatX, " mode:", config.mode, " device:", config.device)
+        let x = matrix("x")  // of dtype floatX
+        let f = try function([x], x * 2)
+        print("x is", x.type, "and f runs in", f.mode)
+        return f
+    }
+}
