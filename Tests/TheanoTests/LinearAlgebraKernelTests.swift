@@ -135,7 +135,8 @@ import Testing
         #expect(close(d.s, [9.52551809156511, 0.5143005806586441], tolerance: 1e-14))
         let rankOne = DenseMatrix(rows: 3, columns: 2, values: [1, 2, 2, 4, 3, 6])
         for (a, label) in [(Self.random(5, 3, seed: 1), "tall"), (Self.random(3, 5, seed: 2), "wide"), (Self.random(4, 4, seed: 3), "square"),
-                           (rankOne, "rank one"), (DenseMatrix(zeros: 3, 2), "zero")] {
+                           (rankOne, "rank one"), (DenseMatrix(zeros: 3, 2), "zero"),
+                           (DenseMatrix(rows: 3, columns: 3, values: [1, 2, 3, 2, 4, 6, 1, 0, 1]), "rank-deficient square")] {
             for full in [false, true] {
                 let d = try #require(k.svd(a, full: full))
                 let kk = Swift.min(a.rows, a.columns)

@@ -76,6 +76,10 @@ extension BuiltInKernels {
         var w = (0..<n).map { j in (0..<m).map { a[$0, j] } }
         var v = (0..<n).map { j in (0..<n).map { $0 == j ? 1.0 : 0.0 } }
         let eps = Double.ulpOfOne
+        // NOTE: a column whose norm is below ε·‖A‖ is rounding noise; rotating it against the others never
+        // settles (each rotation changes it by as much as it measures), so it is left alone.
+        let frobenius = a.values.reduce(0) { hypot($0, $1) }
+        let negligible = (eps * frobenius) * (eps * frobenius)
         var converged = n < 2
         for _ in 0..<80 where !converged {
             var rotated = false
@@ -87,7 +91,7 @@ extension BuiltInKernels {
                         beta += w[q][i] * w[q][i]
                         gamma += w[p][i] * w[q][i]
                     }
-                    if gamma == 0 || Swift.abs(gamma) <= eps * (alpha * beta).squareRoot() { continue }
+                    if gamma == 0 || alpha <= negligible || beta <= negligible || Swift.abs(gamma) <= eps * (alpha * beta).squareRoot() { continue }
                     rotated = true
                     let zeta = (beta - alpha) / (2 * gamma)
                     let t = (zeta >= 0 ? 1.0 : -1.0) / (Swift.abs(zeta) + (1 + zeta * zeta).squareRoot())
