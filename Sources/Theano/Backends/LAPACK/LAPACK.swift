@@ -63,6 +63,11 @@ public enum LAPACK {
     /// The loaded library, or nil with the reason in `status`.
     static let loaded: (library: Library?, status: String) = {
         if candidates.isEmpty { return (nil, "LAPACK turned off (THEANO_LAPACK=none); using the built-in factorizations") }
+        return load(candidates)
+    }()
+
+    /// The first of `candidates` that loads and has every routine the binding calls.
+    static func load(_ candidates: [String]) -> (library: Library?, status: String) {
         var tried: [String] = []
         for name in candidates {
             guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else { tried.append(name); continue }
@@ -80,7 +85,7 @@ public enum LAPACK {
             tried.append("\(name) (no \(missing))")
         }
         return (nil, "no LAPACK found (tried \(tried.joined(separator: ", "))); using the built-in factorizations")
-    }()
+    }
 
     /// A human-readable account of which LAPACK is in use, and why.
     public static var status: String { loaded.status }
