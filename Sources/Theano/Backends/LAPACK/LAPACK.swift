@@ -126,6 +126,7 @@ struct LAPACKLinearAlgebra: DenseLinearAlgebra {
     func cholesky(_ a: DenseMatrix, lower: Bool) -> DenseMatrix? {
         let n = a.rows
         guard n > 0 else { return a }
+        if let nan = DenseMatrix.nanFactor(a, lower: lower) { return nan }
         var values = a.columnMajor
         var (nn, lda, info) = (Int32(n), Int32(n), Int32(0))
         withCharacter(lower ? "L" : "U") { library.dpotrf($0, &nn, &values, &lda, &info, 1) }

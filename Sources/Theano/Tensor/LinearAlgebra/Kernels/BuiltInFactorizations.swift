@@ -66,10 +66,10 @@ enum BuiltInKernels {
     // MARK: - Cholesky and triangular solves
 
     /// The Cholesky–Banachiewicz factorization of the matrix held in the `lower` (else upper) triangle.
-    /// NOTE: a non-positive pivot means A is not positive definite; a NaN one (NaN in A) carries on, so
-    /// NaN in gives NaN out, as LAPACK's `potrf` does.
+    /// A non-positive pivot means A is not positive definite.
     static func cholesky(_ a: DenseMatrix, lower: Bool) -> DenseMatrix? {
         precondition(a.isSquare, "cholesky: the matrix is \(a.rows)×\(a.columns)")
+        if let nan = DenseMatrix.nanFactor(a, lower: lower) { return nan }
         // The upper factor U of A (reading A's upper triangle) is the transpose of the lower factor of Aᵀ.
         let source = lower ? a : a.transposed
         let n = a.rows
@@ -77,7 +77,7 @@ enum BuiltInKernels {
         for j in 0..<n {
             var d = source[j, j]
             for k in 0..<j { d -= l[j, k] * l[j, k] }
-            guard d > 0 || d.isNaN else { return nil }
+            guard d > 0 else { return nil }
             let ljj = d.squareRoot()
             l[j, j] = ljj
             for i in (j + 1)..<n {

@@ -41,7 +41,8 @@ protocol DenseLinearAlgebra: Sendable {
     /// A⁻¹·B from an LU factorization without a zero pivot.
     func luSolve(_ factorization: LUFactorization, _ b: DenseMatrix) -> DenseMatrix
     /// The Cholesky factor of the matrix whose `lower` (else upper) triangle `a` holds: L with A = L·Lᵀ,
-    /// or U with A = Uᵀ·U. The other triangle of the result is zero. Nil when A is not positive definite.
+    /// or U with A = Uᵀ·U. The other triangle of the result is zero. Nil when A is not positive definite;
+    /// all NaN when that triangle holds a NaN.
     func cholesky(_ a: DenseMatrix, lower: Bool) -> DenseMatrix?
     /// T⁻¹·B (or T⁻ᵀ·B) reading only the `lower` (else upper) triangle of T; nil when a diagonal entry is 0.
     func triangularSolve(_ t: DenseMatrix, _ b: DenseMatrix, lower: Bool, transposed: Bool, unitDiagonal: Bool) -> DenseMatrix?

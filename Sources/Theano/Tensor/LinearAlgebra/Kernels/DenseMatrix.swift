@@ -114,4 +114,15 @@ struct DenseMatrix: Equatable, Sendable {
     }
 
     var isFinite: Bool { values.allSatisfy(\.isFinite) }
+
+    /// An all-NaN matrix when the `lower` (else upper) triangle holds a NaN, else nil.
+    /// NOTE: LAPACK libraries disagree about NaN in `potrf` (reference LAPACK 3.11 reports "not positive
+    /// definite", OpenBLAS returns NaNs), so both kernel sets settle it first: NaN in, NaN out.
+    static func nanFactor(_ a: DenseMatrix, lower: Bool) -> DenseMatrix? {
+        let n = a.rows
+        for i in 0..<n { for j in (lower ? 0..<(i + 1) : i..<n) where a[i, j].isNaN {
+            return DenseMatrix(rows: n, columns: n, values: [Double](repeating: .nan, count: n * n))
+        } }
+        return nil
+    }
 }
