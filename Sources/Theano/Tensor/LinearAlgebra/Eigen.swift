@@ -198,6 +198,10 @@ public struct Eigvalsh: DenseKernelOp {
 /// The eigenvalues and right eigenvectors of a square matrix, or of each matrix of a batch (numpy's
 /// `eig`). Both are complex (complex128, or complex64 for float32 input); eigenvector `j` is column
 /// `v[.all, j]`, of unit norm. Not differentiable; for symmetric matrices use ``eigh(_:_:lower:)``.
+///
+/// Without a LAPACK the built-in solver (Hessenberg reduction, shifted QR, inverse iteration) runs; it
+/// does not balance the matrix first, so badly scaled matrices lose some accuracy that LAPACK's `geev`
+/// keeps, and its eigenvalues come in its own order (neither is sorted).
 public func eig(_ a: some TensorConvertible) -> (w: TensorVariable, v: TensorVariable) {
     let outputs = Eig().apply([a.asTensor()]).outputs
     return (outputs[0], outputs[1])
