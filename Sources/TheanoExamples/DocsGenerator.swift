@@ -117,6 +117,12 @@ public enum DocsGenerator {
         "crossentropy_softmax_1hot_grad": "`SoftmaxGrad(Crossentropy1HotGrad(g, sm, y), sm) → (sm − onehot(y)) · g`, finite where `sm` underflows.",
         "scan_pushout": "A step computation that reads neither a sequence nor a state moves before the loop and becomes a non-sequence (random draws stay inside).",
         "scan_save_mem": "`scan(…)[-1]` as the only reader: the loop keeps only its last step instead of stacking every step.",
+        "local_inv_to_solve": "`dot(inv(A), b) → solve(A, b)` (and `dot(b, inv(A))` on the right) when nothing else reads the inverse.",
+        "local_log_det_to_slogdet": "`log(det(A))` and `log(abs(det(A))) → slogdet(A)`'s log-magnitude, finite where `det` overflows.",
+        "local_det_of_triangular": "`det(L) → prod(diag(L))` for a Cholesky factor, `tril`/`triu`, or their transposes.",
+        "local_det_chol": "`det(A) → prod(diag(L))²` when `L = cholesky(A)` is already in the graph (A symmetric).",
+        "local_slogdet_chol": "`slogdet(A) → (1, 2·sum(log(diag(L))))` when `L = cholesky(A)` is already in the graph (A symmetric).",
+        "local_psd_solve_to_chol_solve": "`solve(A, b, assumeA: .positiveDefinite) → choSolve(cholesky(A), b)`, reusing a factor already in the graph.",
         "elemwise_fusion": "Chains of elementwise nodes become one `Composite` node, run as one loop.",
         "inplace": "Marks nodes that may write their output over an input nobody reads later (the in-place plan).",
     ]

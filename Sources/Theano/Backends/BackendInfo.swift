@@ -33,6 +33,7 @@ public enum BackendInfo {
         """
         Theano for Swift
           BLAS:        \(CBLAS.status)
+          LAPACK:      \(LAPACK.status)
           CPU:         \(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpuFeatures)
           Vector math: \(vectorMath)
           C compiler:  \(compiler)

@@ -36,6 +36,7 @@ public struct KernelTable: Sendable {
         table.register(Conv2D.self) { op in { try Im2colConvolution.forward(op, $0) } }
         table.register(Conv2DGradInputs.self) { op in { try Im2colConvolution.inputGradient(op, $0) } }
         table.register(Conv2DGradWeights.self) { op in { try Im2colConvolution.filterGradient(op, $0) } }
+        LinearAlgebraKernels.register(into: &table)
         return table
     }()
 }
