@@ -234,16 +234,6 @@ run("N1", convolutionLayer)
 run("N2", scanBackward)
 run("G1", generatedCChain)
 
-// The table beside the best peer of ../shared/bench/peers.md (same machine kind, 2026-11-22).
-let peers: [(String, String, Double, String)] = [
-    ("W1", "us_per_call", 3.25, "PyTorch"), ("W2", "us_per_call", 13.2, "numpy"), ("W3", "total_s", 1.04, "PyTensor numba"),
-    ("W4", "ms_per_call_float32", 53.5, "PyTorch"), ("W4", "ms_per_call_float64", 111, "PyTorch"), ("W5", "ms_per_call", 36.4, "JAX"),
-    ("W6", "ms_per_step", 36.3, "PyTensor C"), ("W7", "total_s", 1.26, "PyTensor C"), ("W8", "ms_per_call", 4.38, "JAX"),
-    ("W9", "ms_per_run", 0.72, "JAX"),
-]
-print("\n| workload | metric | swift-theano | best peer | peer/ours (>1 = we are faster) |")
-print("|---|---|---|---|---|")
-for (workload, metric, peer, name) in peers {
-    guard let ours = figures.first(where: { $0.workload == workload && $0.metric == metric })?.value else { continue }
-    print("| \(workload) | \(metric) | \(String(format: "%.4g", ours)) | \(String(format: "%.4g", peer)) (\(name)) | \(String(format: "%.2f", peer / ours))× |")
-}
+// Ratios against the peers come from ../shared/bench/side-by-side.sh, which measures them in the same
+// sitting: a table from another day or machine would mean nothing.
+print("\n\(figures.count) figures; for ratios against the peers run ../shared/bench/side-by-side.sh from the project root")
