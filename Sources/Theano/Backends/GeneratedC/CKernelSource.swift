@@ -71,8 +71,10 @@ struct CKernelSource {
         lines.append("    \(out) *restrict out = (\(out) *)output;")
         lines.append("    long long i = 0;")
         if vectorized {
-            guard let body = lanes(loop, t, out) else { return nil }
-            lines += body
+            // Strips of 64 values keep the lane loops long enough to vectorize; then groups of one vector;
+            // then one value at a time. The groups fall where the VM's do, so the bits are the VM's.
+            guard let strips = lanes(loop, t, out, width: 64), let groups = lanes(loop, t, out, width: t == "float" ? 8 : 4) else { return nil }
+            lines += strips + groups
         }
         // One value at a time: the whole block, or the values after the last full group.
         lines.append("    for (; i < n; i++) {")
@@ -91,8 +93,8 @@ struct CKernelSource {
 
     /// Groups of 8 floats or 4 doubles, each register an array of lanes: arithmetic lane by lane (which
     /// the compiler vectorizes), libmvec calls on the whole group.
-    static func lanes(_ loop: ElemwiseLoop, _ t: String, _ out: String) -> [String]? {
-        let width = t == "float" ? 8 : 4
+    static func lanes(_ loop: ElemwiseLoop, _ t: String, _ out: String, width: Int) -> [String]? {
+        let vectorWidth = t == "float" ? 8 : 4
         let (load, store, suffix) = t == "float" ? ("_mm256_loadu_ps", "_mm256_storeu_ps", "f") : ("_mm256_loadu_pd", "_mm256_storeu_pd", "")
         let mangle = t == "float" ? "_ZGVdN8v_" : "_ZGVdN4v_"
         func each(_ statement: String) -> String { "        for (int l = 0; l < \(width); l++) \(statement);" }
@@ -117,7 +119,7 @@ struct CKernelSource {
             lines.append(each("\(target)[l] = \(stages.pre.render(args, type: t))"))
             for name in stages.calls {
                 if VectorMath.handle(name) != nil {
-                    lines.append("        \(store)(\(target), \(mangle)\(name)\(suffix)(\(load)(\(target))));")
+                    lines.append("        for (int g = 0; g < \(width); g += \(vectorWidth)) \(store)(\(target) + g, \(mangle)\(name)\(suffix)(\(load)(\(target) + g)));")
                 } else {
                     lines.append(each("\(target)[l] = \(name)\(suffix)(\(target)[l])"))
                 }

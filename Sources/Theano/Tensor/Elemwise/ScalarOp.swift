@@ -14,6 +14,8 @@ public indirect enum ScalarOp: Hashable, Sendable, CustomStringConvertible {
     case exp, log, log1p, expm1, sin, cos, tan, tanh, sigmoid, softplus
     case exp2, log2, log10, sinh, cosh, arcsin, arccos, arctan, arctan2, arcsinh, arccosh, arctanh
     case hypot, logaddexp, xlogx, xlogy0, deg2rad, rad2deg
+    /// `relu(x, alpha)`: x above 0, alpha·x below (0 at −∞ when alpha is 0).
+    case relu
     // Special functions.
     case erf, erfc, erfcx, erfinv, erfcinv, gamma, gammaln, psi, trigamma
     case floor, ceil, trunc, roundHalfToEven, roundHalfAwayFromZero
@@ -210,6 +212,11 @@ public indirect enum ScalarOp: Hashable, Sendable, CustomStringConvertible {
         case .rad2deg:
             return D(name: "rad2deg", arity: 1, output: .float, gradient: { _, _, gz in [gz * 57.29577951308232] },
                      real: .unary({ $0 * (180 / .pi) }, { $0 * (180 / .pi) }), c: "$0 * (($t)180 / ($t)3.14159265358979323846)")
+        case .relu:
+            // Theano's gradient, 0.5·(1 + α) at 0, from sgn alone: no comparison, so it fuses into float loops.
+            return D(name: "relu", arity: 2, output: .float,
+                     gradient: { x, _, gz in [gz * (0.5 * (1 + x[1]) + 0.5 * (1 - x[1]) * Theano.sgn(x[0])), nil] },
+                     real: .binary(leakyRelu, leakyRelu), c: "$0 > 0 ? $0 : ($0 < 0 ? ($1 == 0 ? ($t)0 : $1 * $0) : $0)")
         case .sigmoid:
             return D(name: "sigmoid", arity: 1, output: .float, gradient: { _, z, gz in [gz * z * (1 - z)] },
                      real: .unary(Activation.sigmoid, Activation.sigmoid,
@@ -338,6 +345,10 @@ public indirect enum ScalarOp: Hashable, Sendable, CustomStringConvertible {
 @inline(__always) private func nanMin<T: FloatTensorElement>(_ a: T, _ b: T) -> T { a.isNaN || b.isNaN ? .nan : Swift.min(a, b) }
 /// The sign, keeping signed zeros and NaN.
 @inline(__always) private func sign<T: FloatTensorElement>(_ x: T) -> T { x > 0 ? 1 : (x < 0 ? -1 : x) }
+/// x above 0, alpha·x below, exactly 0 below when alpha is 0 (so −∞ gives 0, not NaN); NaN stays NaN.
+@inline(__always) private func leakyRelu<T: FloatTensorElement>(_ x: T, _ alpha: T) -> T {
+    x > 0 ? x : (x < 0 ? (alpha == 0 ? 0 : alpha * x) : x)
+}
 /// Python's sign convention: the result takes the divisor's sign.
 @inline(__always) private func pythonRemainder<T: FloatTensorElement>(_ a: T, _ b: T) -> T {
     let r = a.truncatingRemainder(dividingBy: b)

@@ -2,16 +2,11 @@
 
 /// max(x, 0), or a leaky slope `alpha` for negative inputs, with Theano's gradient 0.5·(1 + alpha) at 0.
 ///
-/// Theano writes it 0.5·(x + |x|) (0.5·(1 + α)·x + 0.5·(1 − α)·|x| when leaky), which is −∞ + ∞ = NaN at
-/// x = −∞. Here the value is maximum(x, 0) + α·minimum(x, 0), exact everywhere: relu(−∞) = 0 as in
-/// PyTorch and JAX, the leaky relu(−∞) = −∞, NaN stays NaN. maximum and minimum send the whole gradient
-/// to both inputs at a tie, a slope of 1 + α at 0; the last term, zero everywhere but with slope 1 at
-/// x = 0 alone, brings it back to Theano's. Only ops with a C form, so fused loops keep their kernels.
+/// Theano writes it 0.5·(x + |x|), which is −∞ + ∞ = NaN at x = −∞; here relu(−∞) = 0 as in PyTorch and
+/// JAX, the leaky relu(−∞) = −∞, and NaN stays NaN. One scalar op, whose gradient needs no comparison,
+/// so forward and backward fuse into float loops.
 public func relu(_ x: TensorVariable, alpha: Double = 0) -> TensorVariable {
-    let kink = maximum(minimum(x, 0), 0)
-    var y = maximum(x, 0)
-    if alpha != 0 { y = y + cast(alpha * minimum(x, 0), x.dtype) }
-    return cast(y - cast((0.5 * (1 + alpha)) * kink, x.dtype), x.dtype)
+    elemwise(.relu, [x, TensorConstant(NDArray(scalar: alpha).astype(x.dtype.upgradedToFloat))])
 }
 
 /// x for x > 0, alpha·(exp(x) − 1) otherwise.
