@@ -2,7 +2,7 @@ import CTheanoKernels
 
 /// glibc's libmvec, by libm function name, for contiguous float32 and float64 blocks.
 ///
-/// A block is computed in groups of 8 floats or 4 doubles through the AVX2 entry points and the rest
+/// A block is computed in groups of one vector through the AVX-512 or AVX2 entry points and the rest
 /// through libm, so every caller that goes through here (the VM and the generated C kernels) gets the
 /// same bits for the same block.
 package enum VectorMath {
@@ -25,4 +25,7 @@ package enum VectorMath {
     }
 
     package static var available: Bool { theano_vmath_available() != 0 }
+
+    /// Whether the AVX-512 forms are in use (groups of 16 floats or 8 doubles) rather than the AVX2 ones.
+    package static var usesAVX512: Bool { theano_vmath_isa() == 3 }
 }

@@ -25,6 +25,8 @@ int theano_vmath_find(const char *name);
 int theano_vmath_float(int handle, const float *in, float *out, size_t n);
 int theano_vmath_double(int handle, const double *in, double *out, size_t n);
 int theano_vmath_available(void);
+/// Which libmvec forms are in use: 3 for AVX-512 (groups of 16 floats or 8 doubles), 2 for AVX2 (8 or 4), 0 for none.
+int theano_vmath_isa(void);
 
 /// An atomic pointer slot, for generated kernels swapped in while other threads run the VM.
 void *theano_atomic_load_pointer(void *const *slot);

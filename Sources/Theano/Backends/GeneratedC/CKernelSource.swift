@@ -45,8 +45,13 @@ struct CKernelSource {
         if !names.isEmpty {
             lines.append("#include <immintrin.h>")
             for name in names {
-                lines.append("__m256d _ZGVdN4v_\(name)(__m256d);")
-                lines.append("__m256 _ZGVdN8v_\(name)f(__m256);")
+                if VectorMath.usesAVX512 {
+                    lines.append("__m512d _ZGVeN8v_\(name)(__m512d);")
+                    lines.append("__m512 _ZGVeN16v_\(name)f(__m512);")
+                } else {
+                    lines.append("__m256d _ZGVdN4v_\(name)(__m256d);")
+                    lines.append("__m256 _ZGVdN8v_\(name)f(__m256);")
+                }
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -64,7 +69,8 @@ struct CKernelSource {
         let t = loop.computeType == .float32 ? "float" : "double"
         let out = loop.dtype == .float32 ? "float" : "double"
         let vectorized = loop.instructions.contains { !vectorCalls($0.op).isEmpty }
-        var lines = [(vectorized ? "__attribute__((target(\"avx2\"))) " : "") + "void \(symbol)(long long n, const void *const *inputs, void *output) {"]
+        let target = VectorMath.usesAVX512 ? "avx512f" : "avx2"
+        var lines = [(vectorized ? "__attribute__((target(\"\(target)\"))) " : "") + "void \(symbol)(long long n, const void *const *inputs, void *output) {"]
         for i in 0..<loop.inputCount {
             lines.append("    const \(t) *restrict in\(i) = (const \(t) *)inputs[\(i)];")
         }
@@ -73,7 +79,7 @@ struct CKernelSource {
         if vectorized {
             // Strips of 64 values keep the lane loops long enough to vectorize; then groups of one vector;
             // then one value at a time. The groups fall where the VM's do, so the bits are the VM's.
-            guard let strips = lanes(loop, t, out, width: 64), let groups = lanes(loop, t, out, width: t == "float" ? 8 : 4) else { return nil }
+            guard let strips = lanes(loop, t, out, width: 64), let groups = lanes(loop, t, out, width: vectorWidth(t)) else { return nil }
             lines += strips + groups
         }
         // One value at a time: the whole block, or the values after the last full group.
@@ -94,9 +100,10 @@ struct CKernelSource {
     /// Groups of 8 floats or 4 doubles, each register an array of lanes: arithmetic lane by lane (which
     /// the compiler vectorizes), libmvec calls on the whole group.
     static func lanes(_ loop: ElemwiseLoop, _ t: String, _ out: String, width: Int) -> [String]? {
-        let vectorWidth = t == "float" ? 8 : 4
-        let (load, store, suffix) = t == "float" ? ("_mm256_loadu_ps", "_mm256_storeu_ps", "f") : ("_mm256_loadu_pd", "_mm256_storeu_pd", "")
-        let mangle = t == "float" ? "_ZGVdN8v_" : "_ZGVdN4v_"
+        let vectorWidth = vectorWidth(t)
+        let bits = VectorMath.usesAVX512 ? 512 : 256
+        let (load, store, suffix) = t == "float" ? ("_mm\(bits)_loadu_ps", "_mm\(bits)_storeu_ps", "f") : ("_mm\(bits)_loadu_pd", "_mm\(bits)_storeu_pd", "")
+        let mangle = "_ZGV\(VectorMath.usesAVX512 ? "e" : "d")N\(vectorWidth)v_"
         func each(_ statement: String) -> String { "        for (int l = 0; l < \(width); l++) \(statement);" }
         var lines = ["    for (; i + \(width) <= n; i += \(width)) {"]
         for i in 0..<loop.inputCount {
@@ -130,6 +137,9 @@ struct CKernelSource {
         lines.append("    }")
         return lines
     }
+
+    /// The values in one libmvec call: the VM's groups.
+    static func vectorWidth(_ t: String) -> Int { (t == "float" ? 8 : 4) * (VectorMath.usesAVX512 ? 2 : 1) }
 
     /// One step in C, from the op's definition; nil when the op has no C form.
     static func expression(_ op: ScalarOp, _ args: [String], _ t: String) -> String? {
