@@ -29,13 +29,25 @@ let package = Package(
         ),
         // The system zlib, for reading .npz members and .gz files with our own bounded inflate loop.
         .systemLibrary(name: "CTheanoZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        // The graph and its machinery: types, variables, Apply, Op, FunctionGraph, the rewrite database's
+        // mechanism, Mode and config, the Program/Backend protocols and the reference interpreter.
+        .target(name: "TheanoGraph", dependencies: ["TheanoArrays", .product(name: "Numerics", package: "swift-numerics")]),
+        // The ops, each defined once (reference, gradient, C template), their gradients, and the rewrite
+        // content with the standard database.
+        .target(
+            name: "TheanoTensor",
+            dependencies: ["TheanoGraph", "CTheanoKernels", .product(name: "Numerics", package: "swift-numerics")]
+        ),
+        // The plug-in backends: reference, the CPU VM with its kernel table and generated C, BLAS and LAPACK.
+        .target(name: "TheanoBackends", dependencies: ["TheanoTensor", "CTheanoKernels"]),
+        // `function`, `In`, calls and their atomic commits, `verifyGrad`.
+        .target(name: "TheanoCompile", dependencies: ["TheanoBackends"]),
+        // What users import: every layer below, plus printing and I/O.
         .target(
             name: "Theano",
             dependencies: [
-                "TheanoArrays",
-                "CTheanoKernels",
+                "TheanoCompile",
                 "CTheanoZlib",
-                .product(name: "Numerics", package: "swift-numerics"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),

@@ -1,2 +1,2 @@
 // `import Theano` gives users every layer below it.
-@_exported import TheanoArrays
+@_exported import TheanoCompile

@@ -1,0 +1,2 @@
+// The layer below: the ops and their rewrites.
+@_exported import TheanoTensor

@@ -1,0 +1,102 @@
+import Dispatch
+
+/// The CPU backend's sums, maxima and minima over contiguous float32/float64 arrays when the reduced axes
+/// are a leading or trailing run, which covers `sum()`, row sums and bias gradients: vectorized, and split
+/// over the cores for long runs. Floats accumulate in float64, as Theano does.
+package enum ReduceKernels {
+    package static func reduce(_ kind: Reduce.Kind, _ x: NDArray, axes: [Int]) -> NDArray? {
+        guard x.dtype == .float32 || x.dtype == .float64, x.isContiguous, !axes.isEmpty,
+              kind == .sum || kind == .max || kind == .min else { return nil }
+        let n = x.ndim
+        let reducedCount = axes.map { x.shape[$0] }.reduce(1, *)
+        if reducedCount == 0 { return nil }
+        let keptShape = (0..<n).filter { !axes.contains($0) }.map { x.shape[$0] }
+        let kept = keptShape.reduce(1, *)
+        if axes == Array((n - axes.count)..<n) {
+            return x.dtype == .float32 ? trailing(kind, x, Float.self, kept, reducedCount, keptShape) : trailing(kind, x, Double.self, kept, reducedCount, keptShape)
+        }
+        if axes == Array(0..<axes.count) {
+            return x.dtype == .float32 ? leading(kind, x, Float.self, reducedCount, kept, keptShape) : leading(kind, x, Double.self, reducedCount, kept, keptShape)
+        }
+        return nil
+    }
+
+    /// Each output element reduces one contiguous run of `inner` values.
+    package static func trailing<T: FloatTensorElement>(_ kind: Reduce.Kind, _ x: NDArray, _: T.Type, _ outer: Int, _ inner: Int, _ shape: [Int]) -> NDArray {
+        let p = UnsafePointer(x.storage.pointer.assumingMemoryBound(to: T.self) + x.offset)
+        var out = [T](repeating: 0, count: outer)
+        if outer == 1 && inner >= 1 << 18 {
+            // One long run: split it over the cores and combine the partial results.
+            let parts = ProcessorCount.value
+            let partials = Partials(count: parts)
+            let job = RunJob(pointer: UnsafeRawPointer(p), inner: inner, parts: parts, kind: kind, partials: partials, isFloat32: T.self == Float.self)
+            DispatchQueue.concurrentPerform(iterations: parts) { job.run($0) }
+            out[0] = T(combine(kind, partials.values))
+        } else {
+            for o in 0..<outer { out[o] = T(run(kind, p + o * inner, inner)) }
+        }
+        return NDArray(out, shape: shape)
+    }
+
+    /// The reduced axes lead: accumulate whole rows into the kept elements.
+    package static func leading<T: FloatTensorElement>(_ kind: Reduce.Kind, _ x: NDArray, _: T.Type, _ reduced: Int, _ kept: Int, _ shape: [Int]) -> NDArray {
+        let p = x.storage.pointer.assumingMemoryBound(to: T.self) + x.offset
+        var acc = (0..<kept).map { Double(p[$0]) }
+        for r in 1..<reduced {
+            let row = p + r * kept
+            switch kind {
+            case .sum: for j in 0..<kept { acc[j] += Double(row[j]) }
+            case .max: for j in 0..<kept { let v = Double(row[j]); if v > acc[j] || v.isNaN { acc[j] = v } }
+            default: for j in 0..<kept { let v = Double(row[j]); if v < acc[j] || v.isNaN { acc[j] = v } }
+            }
+        }
+        return NDArray(acc.map { T($0) }, shape: shape)
+    }
+
+    @inline(__always)
+    package static func run<T: FloatTensorElement>(_ kind: Reduce.Kind, _ p: UnsafePointer<T>, _ n: Int) -> Double {
+        switch kind {
+        case .sum:
+            return PairwiseSum.sum(p, n)
+        case .max:
+            var m = Double(p[0])
+            for i in 1..<Swift.max(n, 1) { let v = Double(p[i]); if v > m || v.isNaN { m = v; if v.isNaN { break } } }
+            return m
+        default:
+            var m = Double(p[0])
+            for i in 1..<Swift.max(n, 1) { let v = Double(p[i]); if v < m || v.isNaN { m = v; if v.isNaN { break } } }
+            return m
+        }
+    }
+
+    package static func combine(_ kind: Reduce.Kind, _ values: [Double]) -> Double {
+        switch kind {
+        case .sum: return values.reduce(0, +)
+        case .max: return values.contains { $0.isNaN } ? .nan : values.max()!
+        default: return values.contains { $0.isNaN } ? .nan : values.min()!
+        }
+    }
+
+    package final class Partials: @unchecked Sendable {
+        package var values: [Double]
+        package init(count: Int) { values = [Double](repeating: 0, count: count) }
+    }
+
+    package struct RunJob: @unchecked Sendable {
+        package let pointer: UnsafeRawPointer
+        package let inner: Int
+        package let parts: Int
+        package let kind: Reduce.Kind
+        package let partials: Partials
+        package let isFloat32: Bool
+
+        package func run(_ part: Int) {
+            let size = (inner + parts - 1) / parts
+            let start = Swift.min(inner, part * size), end = Swift.min(inner, start + size)
+            guard start < end else { partials.values[part] = kind == .sum ? 0 : (kind == .max ? -.infinity : .infinity); return }
+            partials.values[part] = isFloat32
+                ? ReduceKernels.run(kind, pointer.assumingMemoryBound(to: Float.self) + start, end - start)
+                : ReduceKernels.run(kind, pointer.assumingMemoryBound(to: Double.self) + start, end - start)
+        }
+    }
+}

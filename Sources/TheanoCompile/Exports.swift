@@ -1,0 +1,2 @@
+// The layer below: the backends.
+@_exported import TheanoBackends

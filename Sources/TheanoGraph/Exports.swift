@@ -1,0 +1,2 @@
+// Every layer below: arrays and their kernels.
+@_exported import TheanoArrays

@@ -1,0 +1,85 @@
+/// Backpropagation through time: a second loop that runs the step function's gradient backwards,
+/// carrying the gradient of each recurrent state from step to step.
+package enum ScanGradient {
+    package static func grad(_ scan: Scan, _ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
+        guard scan.outputTaps.allSatisfy({ $0.isEmpty || $0 == [-1] }) else {
+            throw TheanoError(.unsupported, "grad of scan: only recurrent outputs with the single tap [-1] are differentiable so far")
+        }
+        let inner = scan.inner
+        let innerGrads = inner.outputs.map { TensorVariable(type: $0.type, name: "g_\($0.name ?? "out")") }
+        let wrt = inner.inputs + inner.freeVariables
+        // Inner inputs for the gradient graph: fresh stand-ins, so the free variables become plain inputs.
+        let raw = try Gradient.backward(outputs: inner.outputs, outputGrads: innerGrads, wrt: wrt)
+        let gradOutputs = zip(wrt, raw).map { v, g in g ?? zerosLike(v, dtype: v.dtype.isDiscrete ? .float64 : v.dtype) }
+        let gradGraph = try InnerGraph(inputs: wrt + innerGrads, outputs: gradOutputs)
+        let filledGrads = zip(outputs, outputGrads).map { out, g in g ?? zerosLike(out) }
+        let op = ScanGrad(forward: scan, box: InnerGraphBox(gradGraph))
+        let node = op.apply(inputs + outputs + filledGrads)
+        let grads = node.outputs
+        return [nil] + inputs.dropFirst().indices.map { i in
+            inputs[i].dtype.isDiscrete ? nil : cast(grads[i - 1], inputs[i].dtype)
+        }
+    }
+}
+
+/// The backward loop of a ``Scan``. Inputs: the scan's inputs, its outputs, and the gradients of its
+/// outputs. Outputs: one gradient per scan input after nSteps.
+public struct ScanGrad: SubgraphOp {
+    package let forward: Scan
+    package let box: InnerGraphBox
+    package var innerGraphs: [InnerGraph] { [box.graph] }
+    public var description: String { "ScanGrad" }
+
+    public static func == (a: ScanGrad, b: ScanGrad) -> Bool { a.box == b.box }
+    public func hash(into h: inout Hasher) { h.combine(box) }
+
+
+    public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
+        let count = inputs.count - 2 * forward.outputTaps.count
+        return inputs[1..<count].map { TensorType($0.dtype.isDiscrete ? .float64 : $0.dtype, $0.broadcastable) }
+    }
+
+    package func perform(_ inputs: [NDArray], subgraphs: [any Program]) throws -> [NDArray] {
+        let k = forward.outputTaps.count
+        let scanInputs = Array(inputs[0..<(inputs.count - 2 * k)])
+        let outs = Array(inputs[(inputs.count - 2 * k)..<(inputs.count - k)])
+        let gouts = Array(inputs[(inputs.count - k)...])
+        let steps = Int(scanInputs[0].item(as: Int64.self))
+        let s = forward.sequenceCount, recurrent = forward.recurrentIndices
+        let sequences = Array(scanInputs[1..<(1 + s)])
+        let initials = Array(scanInputs[(1 + s)..<(1 + s + recurrent.count)])
+        let rest = Array(scanInputs[(1 + s + recurrent.count)...])
+
+        let sequenceGrads = sequences.map { NDArray(zeros: $0.shape, dtype: $0.dtype.isDiscrete ? .float64 : $0.dtype) }
+        var restGrads = rest.map { NDArray(zeros: $0.shape, dtype: $0.dtype.isDiscrete ? .float64 : $0.dtype) }
+        var carried = initials.map { NDArray(zeros: $0.shape, dtype: $0.dtype) }
+        let first = forward.truncateGradient > 0 ? Swift.max(0, steps - forward.truncateGradient) : 0
+        let sequenceRows = sequences.map(RowViews.init), outRows = outs.map(RowViews.init), gradientRows = gouts.map(RowViews.init)
+        for t in stride(from: steps - 1, through: first, by: -1) {
+            let index = forward.goBackwards ? steps - 1 - t : t
+            var args = sequenceRows.map { $0[index] }
+            for (r, kOut) in recurrent.enumerated() {
+                args.append(t == 0 ? initials[r] : outRows[kOut][t - 1])
+            }
+            args += rest
+            var g = gradientRows.map { $0[t] }
+            for (r, kOut) in recurrent.enumerated() {
+                g[kOut] = try ScalarEvaluation.evaluate(.add, [g[kOut], carried[r]], shape: g[kOut].shape).astype(carried[r].dtype)
+            }
+            let results = try subgraphs[0].run(args + g)
+            for i in 0..<s {
+                var row = sequenceGrads[i].sliced([(start: index, count: 1, step: 1)], dropping: [0])
+                row.assign(from: try ScalarEvaluation.evaluate(.add, [row, results[i]], shape: row.shape).astype(row.dtype))
+            }
+            for r in recurrent.indices { carried[r] = results[s + r].astype(carried[r].dtype) }
+            for j in rest.indices {
+                restGrads[j] = try ScalarEvaluation.evaluate(.add, [restGrads[j], results[s + recurrent.count + j]], shape: restGrads[j].shape).astype(restGrads[j].dtype)
+            }
+        }
+        return sequenceGrads + carried + restGrads
+    }
+
+    public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
+        throw TheanoError(.unsupported, "second derivatives through scan are not implemented")
+    }
+}
