@@ -140,17 +140,12 @@ package enum FunctionBuilder {
                                       order: [TensorVariable]) -> [TensorVariable: TensorVariable] {
         let replaced = Set(order)
         var substituted: [TensorVariable: TensorVariable] = [:], copies: [TensorVariable: TensorVariable] = [:]
-        func current(_ v: TensorVariable) -> TensorVariable { substituted[v] ?? copies[v] ?? v }
         for key in order {
             guard let value = replacements[key] else { continue }
-            for node in GraphWalk.topologicalNodes(outputs: [value], stopAt: replaced) where copies[node.outputs[0]] == nil {
-                let inputs = node.inputs.map(current)
-                guard zip(inputs, node.inputs).contains(where: { $0 !== $1 }) else { continue }
-                let copy = Apply(node.op, inputs)
-                copy.origin = node.origin ?? node
-                for (old, new) in zip(node.outputs, copy.outputs) { copies[old] = new; new.name = old.name }
-            }
-            substituted[key] = current(value)
+            var map = copies.merging(substituted) { _, s in s }
+            GraphClone.copy([value], into: &map, stopAt: replaced)
+            for (old, new) in map where substituted[old] == nil { copies[old] = new }
+            substituted[key] = map[value] ?? value
         }
         return substituted
     }

@@ -36,19 +36,15 @@ public final class FunctionGraph {
             newInputs.append(clone)
         }
         let replaced = Set(replacements.keys).union(keepingInputs ? Set(inputs) : [])
-        func lookup(_ v: TensorVariable) -> TensorVariable {
-            if let r = replacements[v], r !== v { return lookup(r) }
+        // Replacement expressions (givens) are copied first, so they may use the function's inputs.
+        GraphClone.copy(Array(replacements.values), into: &map, stopAt: replaced, everyNode: true)
+        func resolved(_ v: TensorVariable) -> TensorVariable {
+            if let r = replacements[v], r !== v { return resolved(r) }
             return map[v] ?? v
         }
-        // Replacement expressions (givens) are cloned first, so they may use the function's inputs.
-        var seen = Set<ObjectIdentifier>()
-        let order = GraphWalk.topologicalNodes(outputs: Array(replacements.values), stopAt: replaced)
-            + GraphWalk.topologicalNodes(outputs: outputs, stopAt: replaced)
-        for node in order where seen.insert(ObjectIdentifier(node)).inserted {
-            let clone = Apply(node.op, node.inputs.map(lookup))
-            clone.origin = node.origin ?? node
-            for (old, new) in zip(node.outputs, clone.outputs) { map[old] = new; new.name = old.name }
-        }
+        for key in replacements.keys { map[key] = resolved(key) }
+        GraphClone.copy(outputs, into: &map, stopAt: replaced, everyNode: true)
+        func lookup(_ v: TensorVariable) -> TensorVariable { map[v] ?? v }
         self.inputs = newInputs
         self.outputs = outputs.map(lookup)
         rebuildClients()

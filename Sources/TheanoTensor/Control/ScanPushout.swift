@@ -45,17 +45,3 @@ package enum ScanPushout {
         return Result(outputs: newOutputs, slots: slots, outerValues: outerValues)
     }
 }
-
-/// Copies of the graph above some variables, with some variables replaced; untouched parts are shared.
-package enum GraphClone {
-    package static func clone(_ outputs: [TensorVariable], replacing replacements: [TensorVariable: TensorVariable]) -> [TensorVariable] {
-        var map = replacements
-        for node in GraphWalk.topologicalNodes(outputs: outputs, stopAt: Set(replacements.keys)) {
-            let inputs = node.inputs.map { map[$0] ?? $0 }
-            guard zip(inputs, node.inputs).contains(where: { $0 !== $1 }) else { continue }
-            let copy = Apply(node.op, inputs)
-            for (old, new) in zip(node.outputs, copy.outputs) { map[old] = new; new.name = old.name }
-        }
-        return outputs.map { map[$0] ?? $0 }
-    }
-}
