@@ -9,6 +9,8 @@ package enum Settings {
     package static var flags: String? { environment["THEANO_FLAGS"] }
     /// A CBLAS to load (a path), or `none` for the built-in GEMM.
     package static var blas: String? { environment["THEANO_BLAS"] }
+    /// A LAPACK to load (a path), or `none` for the built-in kernels.
+    package static var lapack: String? { environment["THEANO_LAPACK"] }
     /// The C compiler for generated kernels, when `cxx` does not name one.
     package static var compiler: String? { environment["THEANO_CC"] }
     /// Optimization flags for generated kernels instead of `-O3 -march=native`.
@@ -18,4 +20,6 @@ package enum Settings {
     /// The digits data set, instead of the bundled copy.
     package static var digits: String? { environment["THEANO_DIGITS"] }
     package static var path: String? { environment["PATH"] }
+    /// Where the per-user cache lives (`$XDG_CACHE_HOME`, else `~/.cache`).
+    package static var cacheHome: String? { environment["XDG_CACHE_HOME"] }
 }

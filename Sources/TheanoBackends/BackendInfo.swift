@@ -46,7 +46,7 @@ public enum BackendInfo {
     /// Where generated kernels are cached: `$THEANO_SWIFT_CACHE`, else the XDG cache directory.
     public static var cacheDirectory: String {
         if let path = Settings.kernelCache { return path }
-        let base = Settings.environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")
+        let base = Settings.cacheHome ?? (NSHomeDirectory() + "/.cache")
         return base + "/theano-swift/v1"
     }
 }

@@ -53,7 +53,7 @@ public enum LAPACK {
 
     /// Libraries tried in order; `$THEANO_LAPACK` first, and `THEANO_LAPACK=none` tries none.
     public static var candidates: [String] {
-        let override = ProcessInfo.processInfo.environment["THEANO_LAPACK"]
+        let override = Settings.lapack
         if override == "none" { return [] }
         return (override.map { [$0] } ?? []) + ["libopenblas.so.0", "libopenblas.so", "liblapack.so.3", "libflexiblas.so.3", "libmkl_rt.so", "liblapack.so"]
     }
