@@ -96,10 +96,7 @@ public func elemwise(_ op: ScalarOp, _ inputs: [TensorVariable]) -> TensorVariab
     let ndim = inputs.map(\.ndim).max() ?? 0
     let lifted = inputs.map { x -> TensorVariable in
         if x.ndim == ndim { return x }
-        // Constants are lifted by reshaping their value, which keeps the graph small.
-        if let c = x as? TensorConstant, c.type.broadcastable == c.value.shape.map({ $0 == 1 }) {
-            return TensorConstant(c.value.reshaped(Array(repeating: 1, count: ndim - x.ndim) + c.value.shape), name: c.name)
-        }
+        // Constants too: constant folding turns their lift into a constant of the higher rank.
         return x.dimshuffle(Array(repeating: nil, count: ndim - x.ndim) + (0..<x.ndim).map { $0 })
     }
     return Elemwise(op, inputBroadcastable: lifted.map(\.broadcastable))(lifted)

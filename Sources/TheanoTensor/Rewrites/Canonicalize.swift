@@ -23,7 +23,7 @@ package enum Canonicalize {
             if let sum = result { result = positive ? sum + term : sum - term } else { result = positive ? term : -term }
         }
         if constant != 0 || result == nil {
-            let c = TensorConstant(NDArray(scalar: constant).astype(out.dtype))
+            let c = atRank(constant, of: out)
             result = result.map { $0 + c } ?? c
         }
         return rebuilt(result!, like: out, from: terms.map(\.0), dropped: dropped)
@@ -45,13 +45,19 @@ package enum Canonicalize {
         }
         let cancelled = factors.count - kept.count - constantCount
         guard cancelled > 0 || constantCount > 1 else { return nil }
-        func constant(_ value: Double) -> TensorVariable { TensorConstant(NDArray(scalar: value).astype(out.dtype)) }
+        func constant(_ value: Double) -> TensorVariable { atRank(value, of: out) }
         var numerator = kept.filter(\.1).map(\.0), denominator = kept.filter { !$0.1 }.map(\.0)
         if above != 1 || numerator.isEmpty { numerator.insert(constant(above), at: 0) }
         if below != 1 { denominator.insert(constant(below), at: 0) }
         var result = numerator.dropFirst().reduce(numerator[0], *)
         if !denominator.isEmpty { result = result / denominator.dropFirst().reduce(denominator[0], *) }
         return rebuilt(result, like: out, from: factors.map(\.0), dropped: dropped)
+    }
+
+    /// A folded constant with `out`'s dtype and rank (every dimension broadcastable), so the rebuilt
+    /// expression needs no lift for it and the canonical form is a fixed point.
+    private static func atRank(_ value: Double, of out: TensorVariable) -> TensorVariable {
+        TensorConstant(NDArray(scalar: value).astype(out.dtype).reshaped(Array(repeating: 1, count: out.ndim)))
     }
 
     /// Folds the scalar constants among `operands` (each with its side: added or subtracted, above or
