@@ -399,7 +399,7 @@ extension RandomDraw {
             var drawn = [Int64](repeating: 0, count: count)
             for i in 0..<count {
                 let low = values[0][i], high = values[1][i]
-                guard low == low.rounded(), high == high.rounded(), high > low, low >= -0x1p63, high <= 0x1p63 else { throw invalid(i, "integers low < high") }
+                guard low == low.rounded(), high == high.rounded(), high > low, low >= -0x1p63, high <= 0x1p63 else { throw invalid(i, "integer bounds low < high") }
                 let width = UInt64(bitPattern: Int64(high - 1) &- Int64(low)) &+ 1
                 let offset = Swift.min(UInt64(stream.next() * Double(width)), width &- 1)
                 drawn[i] = Int64(low) &+ Int64(bitPattern: offset)
