@@ -142,6 +142,12 @@ import Testing
         let lo = lscalar("lo")
         let ints = try evaluate([lo], srng.integers(size: [500], low: lo, high: lo + 3), [Int64(-7)]).scalars(as: Int64.self)
         #expect(Set(ints) == [-7, -6, -5])
+        // The whole int64 range, as a tensor bound, neither traps nor sticks to one end.
+        let hi = lscalar("hi")
+        let wide = try evaluate([lo, hi], srng.integers(size: [200], low: lo, high: hi), [Int64.min, Int64.max]).scalars(as: Int64.self)
+        #expect(wide.contains { $0 < 0 } && wide.contains { $0 > 0 })
+        // A fractional n is no plain binomial: it fails when drawn.
+        #expect(throws: TheanoError.self) { try function([], srng.binomial(size: [2], n: 2.5, p: 0.5))() }
     }
 
     @Test func badSymbolicDrawsThrow() throws {

@@ -50,7 +50,10 @@ public struct RandomDraw: StatefulOp {
     /// the case's fields (uniform: low, high; normal: mean, std; binomial: n, p; integers: low, high),
     /// each broadcast to the draw's shape; the case's own values are then unused.
     public var parametersAreInputs = false
-    public var description: String { "RandomDraw{\(distribution.name)\(parametersAreInputs ? ", symbolic parameters" : "")\(shapeSource == .fixed ? "" : ", \(shapeSource) shape")}" }
+    public var description: String {
+        if shapeSource == .fixed && !parametersAreInputs { return "RandomDraw{\(distribution)}" }
+        return "RandomDraw{\(distribution.name)\(parametersAreInputs ? ", symbolic parameters" : "")\(shapeSource == .fixed ? "" : ", \(shapeSource) shape")}"
+    }
 
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
         precondition(inputs[0] == TensorType(.int64, [false]), "random draw: the state must be an int64 vector")
@@ -185,44 +188,50 @@ public final class RandomStreams: @unchecked Sendable {
     /// Uniform draws in [low, high), of dtype `config.floatX` unless given. `low` and `high` may be
     /// tensors (broadcast to `size`), so a draw's bounds can be graph variables.
     public func uniform(size: [Int], low: any TensorConvertible = 0.0, high: any TensorConvertible = 1.0, dtype: DType? = nil) -> TensorVariable {
-        draw(size: .fixed(size), [low, high], dtype: dtype ?? config.floatX) { .uniform(low: $0[0], high: $0[1]) }
+        draw(size: .fixed(size), [low, high], dtype: dtype ?? config.floatX) { .uniform(low: $0[0].double, high: $0[1].double) }
     }
     /// Uniform draws whose shape is a graph variable (`size: x.shape`), or, with no size, the shape of
     /// the parameters broadcast together. `ndim` is needed only when the length of `size` cannot be read
     /// from the graph.
     public func uniform(size: TensorVariable? = nil, low: any TensorConvertible = 0.0, high: any TensorConvertible = 1.0,
                         ndim: Int? = nil, dtype: DType? = nil) -> TensorVariable {
-        draw(size: .symbolic(size, ndim), [low, high], dtype: dtype ?? config.floatX) { .uniform(low: $0[0], high: $0[1]) }
+        draw(size: .symbolic(size, ndim), [low, high], dtype: dtype ?? config.floatX) { .uniform(low: $0[0].double, high: $0[1].double) }
     }
     /// Normal draws with mean `avg` and standard deviation `std` (numbers or tensors), of dtype
     /// `config.floatX` unless given.
     public func normal(size: [Int], avg: any TensorConvertible = 0.0, std: any TensorConvertible = 1.0, dtype: DType? = nil) -> TensorVariable {
-        draw(size: .fixed(size), [avg, std], dtype: dtype ?? config.floatX) { .normal(mean: $0[0], std: $0[1]) }
+        draw(size: .fixed(size), [avg, std], dtype: dtype ?? config.floatX) { .normal(mean: $0[0].double, std: $0[1].double) }
     }
     /// Normal draws whose shape is a graph variable, or that of the parameters.
     public func normal(size: TensorVariable? = nil, avg: any TensorConvertible = 0.0, std: any TensorConvertible = 1.0,
                        ndim: Int? = nil, dtype: DType? = nil) -> TensorVariable {
-        draw(size: .symbolic(size, ndim), [avg, std], dtype: dtype ?? config.floatX) { .normal(mean: $0[0], std: $0[1]) }
+        draw(size: .symbolic(size, ndim), [avg, std], dtype: dtype ?? config.floatX) { .normal(mean: $0[0].double, std: $0[1].double) }
     }
     /// Successes in `n` trials of probability `p` (numbers or tensors): up to 64 trials, the count of
     /// `n` uniforms below `p`; above, an exact or (for variances past 10⁹) normal method with O(1)
     /// expected work per draw.
     public func binomial(size: [Int], n: any TensorConvertible = 1, p: any TensorConvertible = 0.5, dtype: DType = .int64) -> TensorVariable {
-        draw(size: .fixed(size), [n, p], dtype: dtype) { .binomial(n: Int($0[0]), p: $0[1]) }
+        draw(size: .fixed(size), [n, p], dtype: dtype) { c in c[0].exactInt.map { .binomial(n: $0, p: c[1].double) } }
     }
     /// Binomial draws whose shape is a graph variable (`size: hmean.shape`), or that of the parameters.
     public func binomial(size: TensorVariable? = nil, n: any TensorConvertible = 1, p: any TensorConvertible = 0.5,
                          ndim: Int? = nil, dtype: DType = .int64) -> TensorVariable {
-        draw(size: .symbolic(size, ndim), [n, p], dtype: dtype) { .binomial(n: Int($0[0]), p: $0[1]) }
+        draw(size: .symbolic(size, ndim), [n, p], dtype: dtype) { c in c[0].exactInt.map { .binomial(n: $0, p: c[1].double) } }
     }
     /// Integers in `[low, high)`.
     public func integers(size: [Int], low: any TensorConvertible = 0, high: any TensorConvertible, dtype: DType = .int64) -> TensorVariable {
-        draw(size: .fixed(size), [low, high], dtype: dtype) { .integers(low: Int($0[0]), high: Int($0[1])) }
+        draw(size: .fixed(size), [low, high], dtype: dtype) { c in
+            guard let low = c[0].exactInt, let high = c[1].exactInt else { return nil }
+            return .integers(low: low, high: high)
+        }
     }
     /// Integers in `[low, high)`, in a shape that is a graph variable, or that of the bounds.
     public func integers(size: TensorVariable? = nil, low: any TensorConvertible = 0, high: any TensorConvertible,
                          ndim: Int? = nil, dtype: DType = .int64) -> TensorVariable {
-        draw(size: .symbolic(size, ndim), [low, high], dtype: dtype) { .integers(low: Int($0[0]), high: Int($0[1])) }
+        draw(size: .symbolic(size, ndim), [low, high], dtype: dtype) { c in
+            guard let low = c[0].exactInt, let high = c[1].exactInt else { return nil }
+            return .integers(low: low, high: high)
+        }
     }
     /// Draws from `0..<a`, with or without replacement, optionally with probabilities `p`.
     public func choice(size: [Int], a: Int, replace: Bool = true, p: [Double]? = nil, dtype: DType = .int64) -> TensorVariable {
@@ -236,12 +245,14 @@ public final class RandomStreams: @unchecked Sendable {
     enum SizeRequest { case fixed([Int]), symbolic(TensorVariable?, Int?) }
 
     /// A draw whose size or parameters may be graph variables. Constant scalars keep the plain draw
-    /// (the numbers the streams always gave); a constant size is a fixed one.
-    func draw(size request: SizeRequest, _ parameters: [any TensorConvertible], dtype: DType, _ make: ([Double]) -> Distribution) -> TensorVariable {
+    /// (the numbers the streams always gave); a constant size is a fixed one. `make` builds the plain
+    /// distribution from the constants, or returns nil when they do not fit it (a fractional n).
+    func draw(size request: SizeRequest, _ parameters: [any TensorConvertible], dtype: DType,
+              _ make: ([TensorConstant]) -> Distribution?) -> TensorVariable {
         let params = parameters.map { $0.asTensor() }
-        let constants = params.compactMap { v -> Double? in
+        let constants = params.compactMap { v -> TensorConstant? in
             guard let c = v as? TensorConstant, c.ndim == 0 else { return nil }
-            return c.value.item(as: Double.self)
+            return c
         }
         var size: [Int]?
         var sizeInput: TensorVariable?
@@ -258,10 +269,12 @@ public final class RandomStreams: @unchecked Sendable {
             ndim = length
         case .symbolic(nil, _): ndim = params.map(\.ndim).max() ?? 0
         }
-        let symbolic = constants.count < params.count
-        var op = RandomDraw(distribution: make(symbolic ? params.map { _ in 0.5 } : constants), size: size ?? Array(repeating: -1, count: ndim), dtype: dtype)
+        let plain = constants.count == params.count ? make(constants) : nil
+        // With symbolic parameters the case's own values are placeholders.
+        let placeholder = make(params.map { _ in TensorConstant(NDArray(scalar: Int64(0))) })!
+        var op = RandomDraw(distribution: plain ?? placeholder, size: size ?? Array(repeating: -1, count: ndim), dtype: dtype)
         if size == nil { op.shapeSource = sizeInput == nil ? .parameters : .input }
-        if !symbolic && size != nil { return draw(op, extraInputs: []) }
+        if plain != nil && size != nil { return draw(op, extraInputs: []) }
         op.parametersAreInputs = true
         return draw(op, extraInputs: (sizeInput.map { [$0] } ?? []) + params)
     }
@@ -400,9 +413,11 @@ extension RandomDraw {
             for i in 0..<count {
                 let low = values[0][i], high = values[1][i]
                 guard low == low.rounded(), high == high.rounded(), high > low, low >= -0x1p63, high <= 0x1p63 else { throw invalid(i, "integer bounds low < high") }
-                let width = UInt64(bitPattern: Int64(high - 1) &- Int64(low)) &+ 1
-                let offset = Swift.min(UInt64(stream.next() * Double(width)), width &- 1)
-                drawn[i] = Int64(low) &+ Int64(bitPattern: offset)
+                // low < high ≤ 2⁶³, so low is an Int64; high may be 2⁶³ itself.
+                let lowInt = Int64(low)
+                let span = high == 0x1p63 ? UInt64(bitPattern: Int64.max &- lowInt) : UInt64(bitPattern: Int64(high) &- lowInt) &- 1
+                let offset = Swift.min(UInt64(Swift.min(stream.next() * (Double(span) + 1), 0x1.fffffffffffffp63)), span)
+                drawn[i] = lowInt &+ Int64(bitPattern: offset)
             }
             integers = drawn
             blocksUsed = stream.blocksUsed
@@ -415,6 +430,13 @@ extension RandomDraw {
     }
 
     static func format(_ x: Double) -> String { x == x.rounded() && Swift.abs(x) < 1e15 ? String(Int64(x)) : "\(x)" }
+}
+
+extension TensorConstant {
+    /// The scalar's value as a double.
+    var double: Double { value.item(as: Double.self) }
+    /// The scalar's value as an integer, when it is one exactly.
+    var exactInt: Int? { dtype.isDiscrete ? Int(value.item(as: Int64.self)) : Int(exactly: value.item(as: Double.self)) }
 }
 
 extension TensorVariable {
