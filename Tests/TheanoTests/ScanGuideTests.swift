@@ -167,6 +167,36 @@ import Testing
         }
     }
 
+    /// The tutorial's accumulator (doc/tutorial/examples.txt, "Using Shared Variables"), inside a loop:
+    /// each step adds one increment to the shared state.
+    @Test func theTutorialsAccumulatorInsideScan() throws {
+        let state = shared(0, name: "state")
+        let incs = lvector("incs")
+        let (runningTotals, updates) = try scan({ s in ScanStep([state + s[0]], updates: [(state, state + s[0])]) }, sequences: [incs])
+        let accumulator = try function([incs], runningTotals[0], updates: updates)
+        #expect(state.getValue().item() == 0)
+        #expect(try accumulator([1, 10, 100] as [Int64]).scalars(as: Int64.self) == [1, 11, 111])
+        #expect(state.getValue().item() == 111)
+        #expect(try accumulator([300] as [Int64]).scalars(as: Int64.self) == [411])
+        #expect(state.getValue().item() == 411)
+        try state.setValue(-1)
+        #expect(try accumulator([3] as [Int64]).scalars(as: Int64.self) == [2] && state.getValue().item() == 2)
+    }
+
+    /// A loop inside a step carries its streams through the outer loop too.
+    @Test func streamsInANestedLoop() throws {
+        let srng = RandomStreams(seed: 8)
+        let (grid, updates) = try scan({ _ in
+            [try scan({ _ in [srng.uniform(size: [], dtype: .float64)] }, nSteps: 2).outputs[0]]
+        }, nSteps: 3)
+        #expect(updates.count == 1)
+        let f = try function([], grid[0], updates: updates)
+        let oneDraw = try function([], RandomStreams(seed: 8).uniform(size: [], dtype: .float64))
+        let calls = try (0..<12).map { _ in try oneDraw().item() }
+        #expect(try f().doubles == Array(calls[0..<6]))
+        #expect(try f().doubles == Array(calls[6..<12]))
+    }
+
     /// "Using shared variables - the strict flag": a step reading a variable it was not given fails.
     @Test func strictRejectsAVariableTheStepWasNotGiven() throws {
         let W = shared(Self.wValues, name: "W"), bvis = shared(Self.bvisValues, name: "bvis"), bhid = shared(Self.bhidValues, name: "bhid")
