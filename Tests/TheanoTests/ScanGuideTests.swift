@@ -355,6 +355,11 @@ import Testing
         #expect(error.kind == .invalidUpdate && error.message.contains("updates shared variable a twice"), "\(error)")
         error = try #require(throws: TheanoError.self) { try scan({ s in ScanStep(updates: [(a, s[0])]) }, sequences: [dmatrix("m")]) }
         #expect(error.kind == .invalidUpdate && error.message.contains("update of a has type"), "\(error)")
+        // A sequence shorter than the span of its taps.
+        let (short, _) = try scan({ s in [s[0] + s[1]] }, sequences: [ScanSequence(v, taps: [-4, 0])])
+        error = try #require(throws: TheanoError.self) { try evaluate([v], short[0], [[1.0, 2.0, 3.0]]) }
+        #expect(error.kind == .badArgument && error.message.contains("nSteps is negative (-1)") && error.message.contains("span of its taps"), "\(error)")
+        #expect(try evaluate([v], short[0], [[1.0, 2.0, 3.0, 4.0]]).shape == [0])
         // A loop of zero steps has no last state for its updates: an error, and nothing is committed.
         let n = iscalar("n")
         let (_, updates) = try scan({ _ in ScanStep(updates: [(a, a + 1)]) }, nSteps: n)

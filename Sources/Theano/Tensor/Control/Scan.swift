@@ -58,7 +58,9 @@ public struct Scan: SubgraphOp {
         for (i, s) in sequences.enumerated() where s.ndim == 0 || s.shape[0] < steps {
             throw OpFailure(.shapeMismatch, input: 1 + i, "scan: sequence \(i) has \(s.ndim == 0 ? 0 : s.shape[0]) steps, \(steps) needed")
         }
-        guard steps >= 0 else { throw OpFailure(.badArgument, input: 0, "scan: nSteps is negative (\(steps))") }
+        guard steps >= 0 else {
+            throw OpFailure(.badArgument, input: 0, "scan: nSteps is negative (\(steps)); without nSteps, a sequence shorter than the span of its taps gives this")
+        }
         // An output with taps other than [-1] stacks its initial states on a first axis, one per step back.
         for (r, k) in recurrent.enumerated() where outputTaps[k] != [-1] {
             let depth = -outputTaps[k][0], given = initials[r].ndim == 0 ? 0 : initials[r].shape[0]
@@ -314,10 +316,15 @@ public func scan(_ fn: ([TensorVariable]) throws -> ScanStep, sequences: [any Sc
     if let nSteps {
         steps = cast(nSteps.asTensor(), .int64)
     } else {
-        guard let first = plain.first else {
+        guard !specs.isEmpty else {
             throw TheanoError(.badArgument, "scan: without sequences, nSteps must be given")
         }
-        steps = plain.dropFirst().reduce(shapeI(first, 0)) { minimum($0, shapeI($1, 0)) }
+        // A sequence read at taps spanning k rows gives its length minus k steps.
+        let lengths = specs.map { spec -> TensorVariable in
+            let span = spec.taps.last! - spec.taps[0]
+            return span == 0 ? shapeI(spec.input, 0) : shapeI(spec.input, 0) - Int64(span)
+        }
+        steps = lengths.dropFirst().reduce(lengths[0]) { minimum($0, $1) }
     }
     var op = Scan(box: InnerGraphBox(inner), sequenceCount: plain.count, outputTaps: infos.map { $0?.taps ?? [] },
                   goBackwards: backwards, truncateGradient: truncateGradient)
