@@ -120,6 +120,11 @@ import Testing
         let oneDraw = try function([], outside.uniform(size: [3]))
         let calls = try (0..<8).flatMap { _ in try oneDraw().doubles }
         #expect(try drawRows().doubles == Array(calls[0..<12]))
+        // The debug mode, which checks the loop against the unoptimized graph on the reference executor,
+        // draws the same numbers.
+        let again = RandomStreams(seed: 5)
+        let (debugRows, debugUpdates) = try scan({ _ in [again.uniform(size: [3])] }, nSteps: 4)
+        #expect(try function([], debugRows[0], updates: debugUpdates, mode: .debug)().doubles == Array(calls[0..<12]))
         // Without the updates the default updates, set by scan, still advance the stream.
         let withoutUpdates = try function([], rows[0])
         #expect(try withoutUpdates().doubles == Array(calls[12..<24]))
@@ -283,6 +288,7 @@ import Testing
         let f = try function([maxValue], values[0])
         #expect(try f(45.0).doubles == [2, 4, 8, 16, 32, 64])
         #expect(try function([maxValue], values[0], mode: .reference)(45.0).doubles == [2, 4, 8, 16, 32, 64])
+        #expect(try function([maxValue], values[0], mode: .debug)(45.0).doubles == [2, 4, 8, 16, 32, 64])
         // nSteps still bounds the loop.
         let (capped, _) = try scan({ s in powerOf2(s[0], s[1]) }, outputsInfo: [ScanOutput(initial: constant(1.0))],
                                    nonSequences: [maxValue], nSteps: 3)
