@@ -15,7 +15,14 @@ public enum ArticleExamples {
         Example("scan-power", "Scan: A to the power k", powerWithScan),
         Example("scan-polynomial", "Scan over a sequence: evaluating a polynomial", polynomialWithScan),
         Example("scan-fibonacci", "Scan with two taps: Fibonacci", fibonacciWithTaps),
+        Example("scan-sequence-taps", "Scan reading a sequence at several taps", sequenceTaps),
+        Example("scan-until", "Scan ending on a condition", powersOfTwoUntil),
+        Example("scan-updates", "A scan step updating a shared variable", sharedUpdatesInScan),
+        Example("scan-gibbs", "Random streams inside a scan step", gibbsSampling),
+        Example("scan-jacobian", "A gradient inside a scan step", jacobianInsideScan),
         Example("random", "Random streams", randomStreams),
+        Example("random-seeding", "Seeding one stream, and copying state between streams", seedingAndCopying),
+        Example("random-symbolic", "Draws whose shape and parameters are graph variables", symbolicDraws),
         Example("rewrites", "What the optimizer did to a graph", optimizerAtWork),
         Example("modes", "Choosing rewrites with a mode", choosingRewrites),
         Example("nan-guard", "NanGuardMode finds the node that made a NaN", nanGuard),
@@ -114,6 +121,68 @@ public enum ArticleExamples {
         return fibonacci
     }
 
+    static func sequenceTaps() throws -> (any GraphShowing)? {
+        let u = dvector("u")
+        // Taps -1, 0 and 1: each step reads u[t-1], u[t] and u[t+1], so 6 values give 4 steps.
+        let (smoothed, _) = try scan({ s in [(s[0] + s[1] + s[2]) / 3] }, sequences: [ScanSequence(u, taps: [-1, 0, 1])])
+        let movingAverage = try function([u], smoothed[0])
+        print(try movingAverage([3.0, 6.0, 9.0, 3.0, 0.0, 6.0]))
+        return movingAverage
+    }
+
+    static func powersOfTwoUntil() throws -> (any GraphShowing)? {
+        let maxValue = dscalar("max_value")
+        // The step returns its output and a condition: the loop stops after the first step where it holds.
+        let (values, _) = try scan({ s in ScanStep([s[0] * 2], until: gt(s[0] * 2, s[1])) },
+                                   outputsInfo: [ScanOutput(initial: constant(1.0))], nonSequences: [maxValue], nSteps: 1024)
+        let f = try function([maxValue], values[0])
+        print(try f(45.0))
+        return f
+    }
+
+    static func sharedUpdatesInScan() throws -> (any GraphShowing)? {
+        let a = shared(1, name: "a")
+        // Each step adds 1 to a; scan returns a's value after the last step as an update.
+        let (_, updates) = try scan({ _ in ScanStep(updates: [(a, a + 1)]) }, nSteps: 10)
+        let b = a + 1
+        let c = updates[0].1 + 1
+        let f = try function([], [b, c], updates: updates)
+        print("b, c =", try f(), " a =", a.getValue())
+        print("b, c =", try f(), " a =", a.getValue())
+        return f
+    }
+
+    static func gibbsSampling() throws -> (any GraphShowing)? {
+        let W = shared(NDArray([[0.2, -0.5], [0.7, 0.1]]), name: "W")
+        let bvis = shared(NDArray([0.1, -0.3]), name: "bvis"), bhid = shared(NDArray([-0.2, 0.4]), name: "bhid")
+        let trng = RandomStreams(seed: 1234)
+        // The draws' shapes and probabilities are graph variables; both streams advance at every step.
+        func oneStep(_ s: [TensorVariable]) -> [TensorVariable] {
+            let (vsample, W, bvis, bhid) = (s[0], s[1], s[2], s[3])
+            let hmean = sigmoid(dot(vsample, W) + bhid)
+            let hsample = trng.binomial(size: hmean.shape, n: 1, p: hmean)
+            let vmean = sigmoid(dot(hsample, W.T) + bvis)
+            return [trng.binomial(size: vsample.shape, n: 1, p: vmean, dtype: .float64)]
+        }
+        let sample = dvector("sample")
+        let (values, updates) = try scan(oneStep, outputsInfo: [ScanOutput(initial: sample)],
+                                         nonSequences: [W, bvis, bhid], nSteps: 10, strict: true)
+        let gibbs10 = try function([sample], values[0][-1], updates: updates)
+        print(try gibbs10([1.0, 0.0]), try gibbs10([1.0, 0.0]), try gibbs10([1.0, 0.0]))
+        return gibbs10
+    }
+
+    static func jacobianInsideScan() throws -> (any GraphShowing)? {
+        let x = dvector("x")
+        let y = x ** 2
+        // The step receives y and x themselves, so grad(y[i], x) inside it knows that y depends on x.
+        let (J, updates) = try scan({ s in [try grad(s[1][s[0]], wrt: s[2])] },
+                                    sequences: [arange(y.shape[0])], nonSequences: [y, x])
+        let f = try function([x], J[0], updates: updates)
+        print(try f([4.0, 4.0]))
+        return f
+    }
+
     // MARK: - Random streams
 
     static func randomStreams() throws -> (any GraphShowing)? {
@@ -130,6 +199,34 @@ public enum ArticleExamples {
         print("g() =", try g(), "(the same: no default updates)")
         print("nearlyZeros() =", try nearlyZeros())
         return f
+    }
+
+    static func seedingAndCopying() throws -> (any GraphShowing)? {
+        let srng = RandomStreams(seed: 234)
+        let rvU = srng.uniform(size: [2])
+        let f = try function([], rvU)
+        // Each random variable has its own generator state: seed it alone, or save and restore it.
+        try rvU.rng!.seed(89234)
+        let saved = rvU.rng!.getValue()
+        let v1 = try f()
+        try rvU.rng!.setValue(saved)
+        print("v1 =", v1, " again:", try f())
+        // Two streams drawing alike: copy every state of one into the other.
+        let other = RandomStreams(seed: 987)
+        let g = try function([], other.uniform(size: [2]))
+        for (mine, theirs) in zip(srng.stateUpdates, other.stateUpdates) { try theirs.0.setValue(mine.0.getValue()) }
+        print("f() =", try f(), " g() =", try g())
+        return f
+    }
+
+    static func symbolicDraws() throws -> (any GraphShowing)? {
+        let p = dvector("p")
+        let srng = RandomStreams(seed: 3)
+        // One coin per probability: the draw takes p's shape, read when the function runs.
+        let coins = srng.binomial(size: p.shape, n: 1, p: p)
+        let flip = try function([p], coins)
+        print(try flip([0.0, 1.0, 0.5, 0.5, 0.5]))
+        return flip
     }
 
     // MARK: - The optimizer

@@ -6,10 +6,12 @@ package enum ScanGradient {
             throw TheanoError(.unsupported, "grad of scan: only recurrent outputs with the single tap [-1] are differentiable so far")
         }
         let inner = scan.inner
-        let innerGrads = inner.outputs.map { TensorVariable(type: $0.type, name: "g_\($0.name ?? "out")") }
+        // The until condition, the step's last output when there is one, has no gradient.
+        let stepOutputs = Array(inner.outputs.prefix(scan.outputTaps.count))
+        let innerGrads = stepOutputs.map { TensorVariable(type: $0.type, name: "g_\($0.name ?? "out")") }
         let wrt = inner.inputs + inner.freeVariables
         // Inner inputs for the gradient graph: fresh stand-ins, so the free variables become plain inputs.
-        let raw = try Gradient.backward(outputs: inner.outputs, outputGrads: innerGrads, wrt: wrt)
+        let raw = try Gradient.backward(outputs: stepOutputs, outputGrads: innerGrads, wrt: wrt)
         let gradOutputs = zip(wrt, raw).map { v, g in g ?? zerosLike(v, dtype: v.dtype.isDiscrete ? .float64 : v.dtype) }
         let gradGraph = try InnerGraph(inputs: wrt + innerGrads, outputs: gradOutputs)
         let filledGrads = zip(outputs, outputGrads).map { out, g in g ?? zerosLike(out) }
@@ -44,7 +46,8 @@ public struct ScanGrad: SubgraphOp {
         let scanInputs = Array(inputs[0..<(inputs.count - 2 * k)])
         let outs = Array(inputs[(inputs.count - 2 * k)..<(inputs.count - k)])
         let gouts = Array(inputs[(inputs.count - k)...])
-        let steps = Int(scanInputs[0].item(as: Int64.self))
+        // A loop with an until condition ran as many steps as its outputs have rows.
+        let steps = forward.hasUntil ? (outs.first?.shape.first ?? 0) : Int(scanInputs[0].item(as: Int64.self))
         let s = forward.sequenceCount, recurrent = forward.recurrentIndices
         let sequences = Array(scanInputs[1..<(1 + s)])
         let initials = Array(scanInputs[(1 + s)..<(1 + s + recurrent.count)])

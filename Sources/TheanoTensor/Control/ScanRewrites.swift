@@ -19,6 +19,7 @@ package enum ScanRewrites {
         var op = Scan(box: InnerGraphBox(lean), sequenceCount: scan.sequenceCount, outputTaps: scan.outputTaps,
                       goBackwards: scan.goBackwards, truncateGradient: scan.truncateGradient)
         op.lastStepOnly = scan.lastStepOnly
+        op.hasUntil = scan.hasUntil
         return op.apply(node.inputs + hoisted.outerValues + lean.freeVariables).outputs
     }
 
