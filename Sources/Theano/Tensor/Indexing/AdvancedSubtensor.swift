@@ -48,7 +48,9 @@ public struct AdvancedIncSubtensor1: Op {
     }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
-        let x = inputs[0].copy()
+        // An increment accumulates in the wider dtype and casts once at the end (see `IncSubtensor`).
+        let wide = setInstead ? inputs[0].dtype : DType.upcast(inputs[0].dtype, inputs[1].dtype)
+        let x = wide == inputs[0].dtype ? inputs[0].copy() : inputs[0].astype(wide).contiguous()
         let rows = try RowIndices.resolve(inputs[2], size: x.shape[0], input: 2, axis: axis)
         let regionShape = [rows.count] + x.shape.dropFirst()
         let padded = Array(repeating: 1, count: regionShape.count - inputs[1].ndim) + inputs[1].shape
@@ -75,7 +77,7 @@ public struct AdvancedIncSubtensor1: Op {
         case .bool: update(Bool.self) { $0 || $1 }
         default: throw OpFailure(.dtypeMismatch, input: 0, "\(description) is not defined for \(x.dtype)")
         }
-        return [x]
+        return [x.dtype == inputs[0].dtype ? x : x.astype(inputs[0].dtype)]
     }
 
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {

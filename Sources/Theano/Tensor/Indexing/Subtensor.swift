@@ -75,9 +75,11 @@ public struct IncSubtensor: Op {
         guard shape == regionView.shape else {
             throw OpFailure(.shapeMismatch, input: 1, "cannot put a value of shape \(inputs[1].shape) into a region of shape \(regionView.shape)")
         }
-        let y = inputs[1].astype(x.dtype).reshaped(Array(repeating: 1, count: regionView.ndim - inputs[1].ndim) + inputs[1].shape).broadcast(to: shape)
+        let y = inputs[1].reshaped(Array(repeating: 1, count: regionView.ndim - inputs[1].ndim) + inputs[1].shape).broadcast(to: shape)
         var region = regionView
-        region.assign(from: setInstead ? y.copy() : try ScalarEvaluation.evaluate(.add, [regionView, y], shape: shape).astype(x.dtype))
+        // An increment adds in the wider of the two dtypes, then casts: an int tensor plus 0.7 truncates
+        // the sum, as numpy's `x[idx] = x[idx] + y`, not the increment.
+        region.assign(from: setInstead ? y.astype(x.dtype).copy() : try ScalarEvaluation.evaluate(.add, [regionView, y], shape: shape).astype(x.dtype))
         return [x]
     }
 
