@@ -143,7 +143,7 @@ public func take(_ x: TensorVariable, _ indices: some TensorConvertible, axis: I
 }
 
 extension TensorVariable {
-    /// Advanced indexing: `x[ivector]` picks rows (repeats allowed); `x[mask]` with a boolean mask of x's
+    /// Advanced indexing: `x[ivector]` picks rows (repeats allowed), `x[imatrix]` a matrix of them; `x[mask]` with a boolean mask of x's
     /// shape picks the flagged elements as a vector, and a boolean vector picks rows.
     func advancedIndex(_ index: TensorVariable) -> TensorVariable {
         if index.dtype == .bool {
@@ -151,6 +151,6 @@ extension TensorVariable {
             precondition(index.ndim == 1, "x[mask]: the mask must be a vector or have x's rank, got \(index.type) for \(type)")
             return AdvancedSubtensor1()(self, MaskPositions()(index, self))
         }
-        return AdvancedSubtensor1()(self, index)
+        return index.ndim == 1 ? AdvancedSubtensor1()(self, index) : advancedSubscript([.at(index)])
     }
 }
