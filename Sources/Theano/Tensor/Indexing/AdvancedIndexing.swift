@@ -254,6 +254,10 @@ public struct AdvancedIncSubtensor: Op {
         case .int16: update(Int16.self, &+)
         case .int32: update(Int32.self, &+)
         case .int64: update(Int64.self, &+)
+        case .uint8: update(UInt8.self, &+)
+        case .uint16: update(UInt16.self, &+)
+        case .uint32: update(UInt32.self, &+)
+        case .uint64: update(UInt64.self, &+)
         case .bool: update(Bool.self) { $0 || $1 }
         default: throw OpFailure(.dtypeMismatch, input: 0, "\(description) is not defined for \(wide)")
         }
