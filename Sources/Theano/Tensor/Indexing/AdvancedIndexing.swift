@@ -218,7 +218,7 @@ public struct AdvancedSubtensor: Op {
 /// to the selection). Repeated positions accumulate when incrementing (numpy's `add.at`); when setting,
 /// the last one wins. An increment adds in the wider dtype, then casts to x's.
 public struct AdvancedIncSubtensor: Op {
-    /// What each index reads (see ``AdvancedSubtensor/items``).
+    /// What each index reads (see `AdvancedSubtensor.items`).
     public let items: [AdvancedIndexItem]
     /// Whether the values replace the selected elements instead of adding to them.
     public let setInstead: Bool

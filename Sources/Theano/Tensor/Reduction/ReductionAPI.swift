@@ -56,7 +56,7 @@ extension TensorVariable {
     public func `var`(axis: Int? = nil, ddof: Int = 0, keepdims: Bool = false, corrected: Bool = false) -> TensorVariable {
         variance(axes: axis.map { [$0] }, ddof: ddof, keepdims: keepdims, corrected: corrected)
     }
-    /// The variance over `axes` (see ``var(axis:ddof:keepdims:corrected:)``).
+    /// The variance over `axes` (see `var(axis:ddof:keepdims:corrected:)`).
     public func `var`(axes: [Int], ddof: Int = 0, keepdims: Bool = false, corrected: Bool = false) -> TensorVariable {
         variance(axes: axes, ddof: ddof, keepdims: keepdims, corrected: corrected)
     }
@@ -79,7 +79,7 @@ extension TensorVariable {
         }
         return v
     }
-    /// The standard deviation, the square root of ``var(axis:ddof:keepdims:corrected:)``.
+    /// The standard deviation, the square root of `var(axis:ddof:keepdims:corrected:)`.
     public func std(axis: Int? = nil, ddof: Int = 0, keepdims: Bool = false, corrected: Bool = false) -> TensorVariable {
         sqrt(variance(axes: axis.map { [$0] }, ddof: ddof, keepdims: keepdims, corrected: corrected))
     }
@@ -96,7 +96,7 @@ extension TensorVariable {
     /// The index of the maximum over several axes, as PyTensor's `argmax(x, axis=(0, 2))`: the position
     /// in the block of those axes flattened in C order (ascending axes), as `np.unravel_index` reads it.
     public func argmax(axes: [Int], keepdims: Bool = false) -> TensorVariable { argReduce(isMax: true, axes: axes, keepdims: keepdims) }
-    /// The index of the minimum over several axes (see ``argmax(axes:keepdims:)``).
+    /// The index of the minimum over several axes (see `argmax(axes:keepdims:)`).
     public func argmin(axes: [Int], keepdims: Bool = false) -> TensorVariable { argReduce(isMax: false, axes: axes, keepdims: keepdims) }
 
     func argReduce(isMax: Bool, axes: [Int], keepdims: Bool) -> TensorVariable {

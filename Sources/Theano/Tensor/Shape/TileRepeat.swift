@@ -82,6 +82,6 @@ public func tile(_ x: TensorVariable, _ reps: [any TensorConvertible]) -> Tensor
 public func tile(_ x: TensorVariable, _ reps: [Int]) -> TensorVariable { tile(x, reps.map { $0 as any TensorConvertible }) }
 
 extension TensorVariable {
-    /// numpy's `x.repeat(repeats, axis=)`: see ``repeat(_:_:axis:)``.
+    /// numpy's `x.repeat(repeats, axis=)`: see `repeat(_:_:axis:)`.
     public func `repeat`(_ repeats: some TensorConvertible, axis: Int? = nil) -> TensorVariable { Theano.`repeat`(self, repeats, axis: axis) }
 }
