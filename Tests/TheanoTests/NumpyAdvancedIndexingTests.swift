@@ -94,9 +94,23 @@ import Testing
         #expect(fit.kind == .shapeMismatch && fit.message.contains("[2]") && fit.message.contains("[2, 3]"))
     }
 
+    @Test func booleanMasksAmongOtherIndicesAreTheirTruePositions() throws {
+        let mask3 = constant(NDArray([true, false, true], shape: [3]))
+        try check(x[.all, .at(mask3)], [2, 2, 4], [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 20, 21, 22, 23])
+        try check(x[.at(constant(NDArray([true, false, false, false, true, true], shape: [2, 3]))), 1], [3], [1, 17, 21])
+        try check(x[0, .at(constant(NDArray((0..<12).map { $0 % 5 == 0 }, shape: [3, 4])))], [3], [0, 5, 10])
+        try check(x[.all, .at(mask3), .array([0, 3])], [2, 2], [0, 11, 12, 23])
+        let set = try function([x], setSubtensor(x[.all, .at(mask3)], 0.0))(value)
+        #expect(set.doubles == [0, 0, 0, 0, 4, 5, 6, 7, 0, 0, 0, 0, 0, 0, 0, 0, 16, 17, 18, 19, 0, 0, 0, 0])
+        try verifyGrad({ $0[0][.all, .at(mask3)] * 3 }, at: [NDArray((0..<24).map { Double($0) * 0.1 }, shape: [2, 3, 4])])
+        // numpy's IndexError for a mask of the wrong length, naming the user's axis.
+        let error = try #require(throws: TheanoError.self) { try function([x], x[.all, .at(constant(NDArray([true, false], shape: [2])))])(value) }
+        #expect(error.kind == .indexOutOfRange && error.message.contains("along axis 1: size of axis is 3 but size of corresponding boolean axis is 2"))
+    }
+
     @Test func staticallyInconsistentIndicesArePreconditions() async {
         await #expect(processExitsWith: .failure) { _ = dmatrix("m")[.array([0]), .all, .array([0])] }
         await #expect(processExitsWith: .failure) { _ = dmatrix("m")[.at(dvector("f")), .all] }
-        await #expect(processExitsWith: .failure) { _ = dmatrix("m")[.at(TensorType(.bool, [false])("b")), .array([0])] }
+        await #expect(processExitsWith: .failure) { _ = dmatrix("m")[.all, .at(TensorType(.bool, [false, false])("b"))] }
     }
 }

@@ -312,17 +312,44 @@ extension TensorVariable {
         if items.count == 1, case .at(let v) = items[0], v.ndim == 1, v.dtype.isInteger { return AdvancedSubtensor1()(self, v) }
         var kinds: [AdvancedIndexItem] = []
         var values: [TensorVariable] = []
+        var axis = 0
         for item in items {
             switch item {
+            case .at(let v) where v.dtype == .bool:
+                // numpy reads a k-d mask as the k vectors of its true positions' coordinates (`nonzero`).
+                precondition(v.ndim >= 1 && axis + v.ndim <= ndim, "x[...]: a boolean mask of rank \(v.ndim) at axis \(axis) does not fit a tensor of rank \(ndim)")
+                for coordinate in maskCoordinates(v, axis: axis) {
+                    kinds.append(.array(ndim: 1))
+                    values.append(coordinate)
+                }
+                axis += v.ndim
             case .at(let v):
-                precondition(v.dtype.isInteger, "x[...]: a boolean mask mixed with other indices is not supported (index \(v.type)); use nonzero positions")
+                precondition(v.dtype.isInteger, "x[...]: indices must be integers or boolean masks, got \(v.type)")
                 kinds.append(v.ndim == 0 ? .index : .array(ndim: v.ndim))
                 values.append(v.dtype == .int64 ? v : cast(v, .int64))
+                axis += 1
             case .slice(let a, let b, let c):
                 kinds.append(.slice(start: a != nil, stop: b != nil, step: c != nil))
                 values += [a, b, c].compactMap { $0 }.map { $0.dtype == .int64 ? $0 : cast($0, .int64) }
+                axis += 1
             }
         }
         return AdvancedSubtensor(items: kinds)([self] + values)
+    }
+
+    /// The coordinates of a mask's true positions, one int64 vector per mask axis. The mask must match
+    /// this tensor's axes `axis ..< axis + mask.ndim` (checked when it runs, as numpy's IndexError).
+    func maskCoordinates(_ mask: TensorVariable, axis: Int) -> [TensorVariable] {
+        let covered = Array(axis..<(axis + mask.ndim))
+        let moved = dimshuffle((covered + (0..<ndim).filter { !covered.contains($0) }).map { $0 })
+        let flat = MaskPositions(axisOffset: axis)(mask, moved)
+        var coordinates: [TensorVariable] = []
+        var inner: TensorVariable = constant(Int64(1))
+        for j in stride(from: mask.ndim - 1, through: 0, by: -1) {
+            let size = shapeI(mask, j)
+            coordinates.insert(j == 0 ? intDiv(flat, inner) : mod(intDiv(flat, inner), size), at: 0)
+            inner = inner * size
+        }
+        return coordinates
     }
 }

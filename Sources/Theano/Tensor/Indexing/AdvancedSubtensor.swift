@@ -101,6 +101,8 @@ public struct AdvancedIncSubtensor1: Op {
 /// The positions where a boolean mask is true, as an int64 vector (numpy's `flatnonzero`). Inputs: the
 /// mask and the tensor it indexes, whose leading dimensions must be the mask's shape, as numpy requires.
 public struct MaskPositions: Op {
+    /// The axis of the user's tensor where the mask starts, for messages (the op sees those axes first).
+    public var axisOffset = 0
     public var description: String { "MaskPositions" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
         precondition(inputs.count == 2 && inputs[0].dtype == .bool && inputs[0].ndim <= inputs[1].ndim,
@@ -112,7 +114,7 @@ public struct MaskPositions: Op {
         // numpy's IndexError: a mask of the wrong length, or a transposed one, is not read as another mask.
         if let axis = (0..<mask.ndim).first(where: { mask.shape[$0] != x.shape[$0] }) {
             throw OpFailure(.indexOutOfRange, input: 0,
-                            "x[mask]: the boolean mask of shape \(mask.shape) does not match the indexed tensor of shape \(x.shape) along axis \(axis): size of axis is \(x.shape[axis]) but size of corresponding boolean axis is \(mask.shape[axis])")
+                            "x[mask]: the boolean mask of shape \(mask.shape) does not match the indexed tensor\(axisOffset == 0 ? " of shape \(x.shape)" : "") along axis \(axis + axisOffset): size of axis is \(x.shape[axis]) but size of corresponding boolean axis is \(mask.shape[axis])")
         }
         let positions = mask.scalars(as: Bool.self).enumerated().filter(\.element).map { Int64($0.offset) }
         return [NDArray(positions, shape: [positions.count])]
