@@ -101,6 +101,18 @@ import Testing
         #expect(String(decoding: NPY.encode(NDArray([UInt8(1)], shape: [1])).prefix(40), as: UTF8.self).contains("|u1"))
     }
 
+    @Test func argumentsConvertOnlyWithoutLoss() throws {
+        let a = vector("a", dtype: .uint8)
+        let f = try function([a], a * UInt8(2))
+        #expect(try f([1, 2]).scalars(as: UInt8.self) == [2, 4])
+        let negative = try #require(throws: TheanoError.self) { try f([-1, 2]) }
+        #expect(negative.kind == .typeMismatch || negative.kind == .dtypeMismatch, "\(negative)")
+        #expect(throws: TheanoError.self) { try f([256]) }
+        // An int64 array is no safe cast to uint8, whatever its values.
+        #expect(throws: TheanoError.self) { try f(NDArray([Int64(1)], shape: [1])) }
+        #expect(try f(NDArray([UInt8(7)], shape: [1])).scalars(as: UInt8.self) == [14])
+    }
+
     @Test func roundOfAnUnsignedTensorIsATypeError() async {
         await #expect(processExitsWith: .failure) { _ = round(vector("v", dtype: .uint8)) }
     }
