@@ -114,3 +114,12 @@ import Testing
         await #expect(processExitsWith: .failure) { _ = dmatrix("m")[.all, .at(TensorType(.bool, [false, false])("b"))] }
     }
 }
+
+@Suite struct AdvancedIndexPrintingTests {
+    @Test func ppWritesTheIndexAsNumpyDoes() {
+        let (x, i, j) = (dtensor3("x"), lvector("i"), lmatrix("j"))
+        #expect(pp(x[.at(i), .all, .at(j)]) == "x[i, :, j]")
+        #expect(pp(x[.at(i), .slice(1, nil, 2)]) == "x[i, 1::2]")
+        #expect(pp(incSubtensor(x[.at(i), 0], 1.0)).hasPrefix("AdvancedIncSubtensor"))
+    }
+}
