@@ -35,6 +35,7 @@ package enum NumpyFormat {
         case .complex64, .complex128:
             let z = a.scalars(as: Complex<Double>.self)[0]
             return "(\(shortest(z.real))\(z.imaginary < 0 || (z.imaginary == 0 && z.imaginary.sign == .minus) ? "-" : "+")\(shortest(abs(z.imaginary)))j)"
+        case .uint64: return String(a.item(as: UInt64.self))
         default: return String(a.item(as: Int64.self))
         }
     }
@@ -62,6 +63,7 @@ package enum NumpyFormat {
         switch a.dtype {
         case .bool: return a.scalars(as: Bool.self).map { $0 ? "True" : "False" }
         case .int8, .int16, .int32, .int64: return a.scalars(as: Int64.self).map { String($0) }
+        case .uint8, .uint16, .uint32, .uint64: return a.scalars(as: UInt64.self).map { String($0) }
         case .float32, .float64: return floatCells(a.doubles, isFloat32: a.dtype == .float32)
         case .complex64, .complex128:
             let values = a.scalars(as: Complex<Double>.self)

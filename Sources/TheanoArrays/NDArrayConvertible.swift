@@ -37,6 +37,10 @@ extension Int8: NDArrayConvertible {}
 extension Int16: NDArrayConvertible {}
 extension Int32: NDArrayConvertible {}
 extension Int64: NDArrayConvertible {}
+extension UInt8: NDArrayConvertible {}
+extension UInt16: NDArrayConvertible {}
+extension UInt32: NDArrayConvertible {}
+extension UInt64: NDArrayConvertible {}
 extension Float: NDArrayConvertible {}
 extension Double: NDArrayConvertible {}
 

@@ -2,7 +2,7 @@ import Foundation
 import ComplexModule
 import RealModule
 
-/// A Swift type that can be the element of an ``NDArray``: Bool, the signed integers, Float, Double and
+/// A Swift type that can be the element of an ``NDArray``: Bool, the signed and unsigned integers, Float, Double and
 /// `Complex<Float>`/`Complex<Double>`.
 ///
 /// The conversion requirements route every cast through the widest value of the same kind, so a cast
@@ -67,8 +67,8 @@ package func clampedInteger<T: FixedWidthInteger>(_ value: Double) -> T {
     return T(value.rounded(.towardZero))
 }
 
-/// A signed integer element type: Int8, Int16, Int32, Int64.
-public protocol IntegerTensorElement: TensorElement, FixedWidthInteger, SignedInteger {}
+/// An integer element type: Int8, Int16, Int32, Int64, and the unsigned UInt8 … UInt64.
+public protocol IntegerTensorElement: TensorElement, FixedWidthInteger {}
 
 extension IntegerTensorElement {
     public static var zero: Self { 0 }
@@ -76,7 +76,9 @@ extension IntegerTensorElement {
     public init(fromInt64 value: Int64) { self.init(truncatingIfNeeded: value) }
     public init(fromDouble value: Double) { self = clampedInteger(value) }
     public init(fromComplex value: Complex<Double>) { self = clampedInteger(value.real) }
-    public var asInt64: Int64 { Int64(self) }
+    /// The value's bits as an Int64: exact for every type but uint64, whose values above `Int64.max`
+    /// keep their bit pattern, so a cast from uint64 to a narrower integer wraps as numpy's does.
+    public var asInt64: Int64 { Int64(truncatingIfNeeded: self) }
     public var asDouble: Double { Double(self) }
     public var asComplex: Complex<Double> { Complex(Double(self)) }
 }
@@ -85,6 +87,10 @@ extension Int8: IntegerTensorElement { public static var dtype: DType { .int8 } 
 extension Int16: IntegerTensorElement { public static var dtype: DType { .int16 } }
 extension Int32: IntegerTensorElement { public static var dtype: DType { .int32 } }
 extension Int64: IntegerTensorElement { public static var dtype: DType { .int64 } }
+extension UInt8: IntegerTensorElement { public static var dtype: DType { .uint8 } }
+extension UInt16: IntegerTensorElement { public static var dtype: DType { .uint16 } }
+extension UInt32: IntegerTensorElement { public static var dtype: DType { .uint32 } }
+extension UInt64: IntegerTensorElement { public static var dtype: DType { .uint64 } }
 
 /// A real floating-point element type: Float, Double.
 public protocol FloatTensorElement: TensorElement, Real, BinaryFloatingPoint {
@@ -147,6 +153,10 @@ extension DType {
         case .int16: return Int16.self
         case .int32: return Int32.self
         case .int64: return Int64.self
+        case .uint8: return UInt8.self
+        case .uint16: return UInt16.self
+        case .uint32: return UInt32.self
+        case .uint64: return UInt64.self
         case .float32: return Float.self
         case .float64: return Double.self
         case .complex64: return Complex<Float>.self

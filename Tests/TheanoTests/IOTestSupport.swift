@@ -39,6 +39,7 @@ enum IOSeeds {
         switch dtype {
         case .bool: return NDArray((0..<n).map { $0 % 3 != 0 }, shape: shape)
         case .int8, .int16, .int32, .int64: return NDArray((0..<n).map { Int64(($0 * 7) % 100 - 50) }, shape: shape).astype(dtype)
+        case .uint8, .uint16, .uint32, .uint64: return NDArray((0..<n).map { Int64(($0 * 7) % 100) }, shape: shape).astype(dtype)
         case .float32, .float64: return NDArray((0..<n).map { Double($0) * 0.5 - 3 }, shape: shape).astype(dtype)
         case .complex64, .complex128:
             return NDArray((0..<n).map { Complex(Double($0) * 0.5 - 3, -Double($0)) }, shape: shape).astype(dtype)

@@ -173,7 +173,7 @@ struct ZipLayout {
             let c = member.central
             let (nameLength, extraLength, commentLength) = (Int(zip.uint16(c + 28)), Int(zip.uint16(c + 30)), Int(zip.uint16(c + 32)))
             var entry = Array(zip.bytes[c..<(c + 46)])
-            let values = [zip.uint32(c + 24), zip.uint32(c + 20), zip.uint32(c + 42)].map(UInt64.init) // size, compressed, offset
+            let values = [zip.uint32(c + 24), zip.uint32(c + 20), zip.uint32(c + 42)].map { UInt64($0) } // size, compressed, offset
             for field in [20, 24, 42] { entry.replaceSubrange(field..<(field + 4), with: [0xFF, 0xFF, 0xFF, 0xFF]) }
             let extra = le(1, 2) + le(24, 2) + values.flatMap { le($0, 8) }
             entry.replaceSubrange(30..<32, with: le(UInt64(extraLength + extra.count), 2))

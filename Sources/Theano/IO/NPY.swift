@@ -16,6 +16,10 @@ public enum NPY {
         case .int16: return "<i2"
         case .int32: return "<i4"
         case .int64: return "<i8"
+        case .uint8: return "|u1"
+        case .uint16: return "<u2"
+        case .uint32: return "<u4"
+        case .uint64: return "<u8"
         case .float32: return "<f4"
         case .float64: return "<f8"
         case .complex64: return "<c8"
@@ -186,6 +190,8 @@ public enum NPY {
             "bool": .bool, "bool_": .bool, "int8": .int8, "byte": .int8, "int16": .int16, "short": .int16,
             "int32": .int32, "intc": .int32, "int64": .int64, "int": .int64, "int_": .int64, "intp": .int64,
             "long": .int64, "longlong": .int64, "float32": .float32, "single": .float32, "float64": .float64,
+            "uint8": .uint8, "ubyte": .uint8, "uint16": .uint16, "ushort": .uint16, "uint32": .uint32, "uintc": .uint32,
+            "uint64": .uint64, "uint": .uint64, "uintp": .uint64, "ulong": .uint64, "ulonglong": .uint64,
             "double": .float64, "float": .float64, "complex64": .complex64, "csingle": .complex64,
             "complex128": .complex128, "cdouble": .complex128, "complex": .complex128,
         ]
@@ -215,6 +221,10 @@ public enum NPY {
         case ("h", nil), ("i", 2): dtype = .int16
         case ("i", nil), ("i", 4): dtype = .int32
         case ("q", nil), ("l", nil), ("p", nil), ("n", nil), ("i", 8): dtype = .int64
+        case ("B", nil), ("u", 1): dtype = .uint8
+        case ("H", nil), ("u", 2): dtype = .uint16
+        case ("I", nil), ("u", 4): dtype = .uint32
+        case ("Q", nil), ("L", nil), ("P", nil), ("N", nil), ("u", 8): dtype = .uint64
         case ("f", nil), ("f", 4): dtype = .float32
         case ("d", nil), ("f", 8): dtype = .float64
         case ("F", nil), ("c", 8): dtype = .complex64

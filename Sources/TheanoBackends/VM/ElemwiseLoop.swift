@@ -326,6 +326,10 @@ package struct InputSource: @unchecked Sendable {
         case .int16: gather(Int16.self, into: destination, start: start, count: count) { W($0) }
         case .int32: gather(Int32.self, into: destination, start: start, count: count) { W($0) }
         case .int64: gather(Int64.self, into: destination, start: start, count: count) { W($0) }
+        case .uint8: gather(UInt8.self, into: destination, start: start, count: count) { W($0) }
+        case .uint16: gather(UInt16.self, into: destination, start: start, count: count) { W($0) }
+        case .uint32: gather(UInt32.self, into: destination, start: start, count: count) { W($0) }
+        case .uint64: gather(UInt64.self, into: destination, start: start, count: count) { W($0) }
         case .bool: gather(Bool.self, into: destination, start: start, count: count) { $0 ? 1 : 0 }
         case .complex64, .complex128: preconditionFailure("ElemwiseLoop never accepts complex inputs")
         }

@@ -34,6 +34,10 @@ extension Int8: TensorConvertible { public func asTensor() -> TensorVariable { c
 extension Int16: TensorConvertible { public func asTensor() -> TensorVariable { constant(self) } }
 extension Int32: TensorConvertible { public func asTensor() -> TensorVariable { constant(self) } }
 extension Int64: TensorConvertible { public func asTensor() -> TensorVariable { constant(self) } }
+extension UInt8: TensorConvertible { public func asTensor() -> TensorVariable { constant(self) } }
+extension UInt16: TensorConvertible { public func asTensor() -> TensorVariable { constant(self) } }
+extension UInt32: TensorConvertible { public func asTensor() -> TensorVariable { constant(self) } }
+extension UInt64: TensorConvertible { public func asTensor() -> TensorVariable { constant(self) } }
 extension Bool: TensorConvertible { public func asTensor() -> TensorVariable { constant(self) } }
 
 extension NDArray: TensorConvertible {

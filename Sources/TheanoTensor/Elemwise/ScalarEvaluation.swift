@@ -62,6 +62,12 @@ package enum ScalarEvaluation {
         case .int16: return try mapIntegers(op, definition.integer, args, shape, Int16.self)
         case .int32: return try mapIntegers(op, definition.integer, args, shape, Int32.self)
         case .int64: return try mapIntegers(op, definition.integer, args, shape, Int64.self)
+        case .uint8: return try mapIntegers(op, definition.integer, args, shape, UInt8.self)
+        case .uint16: return try mapIntegers(op, definition.integer, args, shape, UInt16.self)
+        case .uint32: return try mapIntegers(op, definition.integer, args, shape, UInt32.self)
+        case .uint64:
+            if let form = UnsignedArithmetic.form(op) { return try mapIntegers(op, form, args, shape, UInt64.self) }
+            return try mapIntegers(op, definition.integer, args, shape, UInt64.self)
         case .bool:
             switch definition.boolean {
             case .unary(let f)? where args.count == 1: return mapElements(args, shape, unary: f)
@@ -89,14 +95,19 @@ package enum ScalarEvaluation {
         }
     }
 
-    /// Integers are computed in Int64 and truncated, which is the narrow type's wrapping result.
+    /// Integers are computed in Int64 and truncated, which is the narrow type's wrapping result. Unsigned
+    /// values up to uint32 fit Int64 exactly; uint64 keeps its bits, which is right for the wrapping
+    /// operations, and `UnsignedArithmetic` gives it the others.
     package static func mapIntegers<T: IntegerTensorElement>(_ op: ScalarOp, _ form: IntegerForm?, _ args: [NDArray], _ shape: [Int], _: T.Type) throws -> NDArray {
         switch form {
-        case .unary(let f)? where args.count == 1: return mapElements(args, shape) { (a: T) in T(truncatingIfNeeded: f(Int64(a))) }
+        case .unary(let f)? where args.count == 1:
+            return mapElements(args, shape) { (a: T) in T(truncatingIfNeeded: f(Int64(truncatingIfNeeded: a))) }
         case .binary(let f)? where args.count == 2:
-            return mapElements(args, shape) { (a: T, b: T) in T(truncatingIfNeeded: f(Int64(a), Int64(b))) }
+            return mapElements(args, shape) { (a: T, b: T) in T(truncatingIfNeeded: f(Int64(truncatingIfNeeded: a), Int64(truncatingIfNeeded: b))) }
         case .ternary(let f)? where args.count == 3:
-            return mapElements(args, shape) { (a: T, b: T, c: T) in T(truncatingIfNeeded: f(Int64(a), Int64(b), Int64(c))) }
+            return mapElements(args, shape) { (a: T, b: T, c: T) in
+                T(truncatingIfNeeded: f(Int64(truncatingIfNeeded: a), Int64(truncatingIfNeeded: b), Int64(truncatingIfNeeded: c)))
+            }
         default: throw unsupported(op, T.dtype)
         }
     }
@@ -139,6 +150,10 @@ package enum ScalarEvaluation {
         case .int16: return run(Int16.self)
         case .int32: return run(Int32.self)
         case .int64: return run(Int64.self)
+        case .uint8: return run(UInt8.self)
+        case .uint16: return run(UInt16.self)
+        case .uint32: return run(UInt32.self)
+        case .uint64: return run(UInt64.self)
         case .float32: return run(Float.self)
         case .float64: return run(Double.self)
         case .complex64, .complex128:
@@ -167,5 +182,40 @@ package enum ScalarEvaluation {
             slots.append(value)
         }
         return slots.last!.contiguous()
+    }
+}
+
+/// The uint64 forms of the integer operations whose Int64 form would misread values above `Int64.max`
+/// (they order, divide or take signs); the others wrap the same on the bits. Each works on the bits of
+/// uint64 values carried in Int64, as `IntegerForm` does.
+package enum UnsignedArithmetic {
+    package static func form(_ op: ScalarOp) -> IntegerForm? {
+        func binary(_ f: @escaping (UInt64, UInt64) -> UInt64) -> IntegerForm {
+            .binary { Int64(bitPattern: f(UInt64(bitPattern: $0), UInt64(bitPattern: $1))) }
+        }
+        switch op {
+        case .intDiv: return binary { $1 == 0 ? 0 : $0 / $1 }
+        case .mod: return binary { $1 == 0 ? 0 : $0 % $1 }
+        case .maximum: return binary { Swift.max($0, $1) }
+        case .minimum: return binary { Swift.min($0, $1) }
+        case .pow:
+            return binary { base, exponent in
+                var result: UInt64 = 1, b = base, e = exponent
+                while e > 0 {
+                    if e & 1 == 1 { result = result &* b }
+                    b = b &* b
+                    e >>= 1
+                }
+                return result
+            }
+        case .abs: return .unary { $0 }
+        case .sgn: return .unary { $0 == 0 ? 0 : 1 }
+        case .clip:
+            return .ternary {
+                let (x, lo, hi) = (UInt64(bitPattern: $0), UInt64(bitPattern: $1), UInt64(bitPattern: $2))
+                return Int64(bitPattern: x < lo ? lo : (x > hi ? hi : x))
+            }
+        default: return nil
+        }
     }
 }

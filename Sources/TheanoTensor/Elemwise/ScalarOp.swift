@@ -314,11 +314,14 @@ public indirect enum ScalarOp: Hashable, Sendable, CustomStringConvertible {
                 return [nil, TheanoTensor.`switch`(x[0], gz, zero), TheanoTensor.`switch`(x[0], zero, gz)]
             }, evaluation: .select, c: "$0 ? $1 : $2")
         case .clip:
+            // PyTensor's order of tests, `x < lo ? lo : (x > hi ? hi : x)`, not numpy's min(max(x, lo), hi):
+            // they differ when lo > hi (lo below lo, hi above it). A NaN x stays NaN. The gradient goes to
+            // whichever of the three the value came from.
             return D(name: "clip", arity: 3, output: .upcast, gradient: { x, _, gz in
-                let inside = TheanoTensor.cast(TheanoTensor.ge(x[0], x[1]) & TheanoTensor.le(x[0], x[2]), gz.dtype)
-                return [gz * inside, gz * TheanoTensor.cast(TheanoTensor.lt(x[0], x[1]), gz.dtype), gz * TheanoTensor.cast(TheanoTensor.gt(x[0], x[2]), gz.dtype)]
-            }, real: .ternary({ nanMin(nanMax($0, $1), $2) }, { nanMin(nanMax($0, $1), $2) }),
-                     integer: .ternary { Swift.min(Swift.max($0, $1), $2) })
+                let below = TheanoTensor.lt(x[0], x[1]), notBelow = TheanoTensor.ge(x[0], x[1])
+                let inside = TheanoTensor.cast(notBelow & TheanoTensor.le(x[0], x[2]), gz.dtype)
+                return [gz * inside, gz * TheanoTensor.cast(below, gz.dtype), gz * TheanoTensor.cast(notBelow & TheanoTensor.gt(x[0], x[2]), gz.dtype)]
+            }, real: .ternary(clipped, clipped), integer: .ternary(clipped))
         case .cast(let d):
             return D(name: "Cast{\(d)}", arity: 1, output: .fixed(d), printing: .named("\(d)"),
                      gradient: { x, _, gz in [x[0].dtype.isDiscrete ? nil : TheanoTensor.cast(gz, x[0].dtype)] },
@@ -343,6 +346,8 @@ public indirect enum ScalarOp: Hashable, Sendable, CustomStringConvertible {
 
 @inline(__always) private func nanMax<T: FloatTensorElement>(_ a: T, _ b: T) -> T { a.isNaN || b.isNaN ? .nan : Swift.max(a, b) }
 @inline(__always) private func nanMin<T: FloatTensorElement>(_ a: T, _ b: T) -> T { a.isNaN || b.isNaN ? .nan : Swift.min(a, b) }
+/// PyTensor's clip: lo where x < lo, else hi where x > hi, else x.
+@inline(__always) private func clipped<T: Comparable>(_ x: T, _ lo: T, _ hi: T) -> T { x < lo ? lo : (x > hi ? hi : x) }
 /// The sign, keeping signed zeros and NaN.
 @inline(__always) private func sign<T: FloatTensorElement>(_ x: T) -> T { x > 0 ? 1 : (x < 0 ? -1 : x) }
 /// x above 0, alpha·x below, exactly 0 below when alpha is 0 (so −∞ gives 0, not NaN); NaN stays NaN.

@@ -48,7 +48,9 @@ public struct AdvancedIncSubtensor1: Op {
     }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
-        let x = inputs[0].copy()
+        // An increment accumulates in the wider dtype and casts once at the end (see `IncSubtensor`).
+        let wide = setInstead ? inputs[0].dtype : DType.upcast(inputs[0].dtype, inputs[1].dtype)
+        let x = wide == inputs[0].dtype ? inputs[0].copy() : inputs[0].astype(wide).contiguous()
         let rows = try RowIndices.resolve(inputs[2], size: x.shape[0], input: 2, axis: axis)
         let regionShape = [rows.count] + x.shape.dropFirst()
         let padded = Array(repeating: 1, count: regionShape.count - inputs[1].ndim) + inputs[1].shape
@@ -72,10 +74,14 @@ public struct AdvancedIncSubtensor1: Op {
         case .int16: update(Int16.self, &+)
         case .int32: update(Int32.self, &+)
         case .int64: update(Int64.self, &+)
+        case .uint8: update(UInt8.self, &+)
+        case .uint16: update(UInt16.self, &+)
+        case .uint32: update(UInt32.self, &+)
+        case .uint64: update(UInt64.self, &+)
         case .bool: update(Bool.self) { $0 || $1 }
         default: throw OpFailure(.dtypeMismatch, input: 0, "\(description) is not defined for \(x.dtype)")
         }
-        return [x]
+        return [x.dtype == inputs[0].dtype ? x : x.astype(inputs[0].dtype)]
     }
 
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
@@ -95,6 +101,8 @@ public struct AdvancedIncSubtensor1: Op {
 /// The positions where a boolean mask is true, as an int64 vector (numpy's `flatnonzero`). Inputs: the
 /// mask and the tensor it indexes, whose leading dimensions must be the mask's shape, as numpy requires.
 public struct MaskPositions: Op {
+    /// The axis of the user's tensor where the mask starts, for messages (the op sees those axes first).
+    public var axisOffset = 0
     public var description: String { "MaskPositions" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
         precondition(inputs.count == 2 && inputs[0].dtype == .bool && inputs[0].ndim <= inputs[1].ndim,
@@ -106,7 +114,7 @@ public struct MaskPositions: Op {
         // numpy's IndexError: a mask of the wrong length, or a transposed one, is not read as another mask.
         if let axis = (0..<mask.ndim).first(where: { mask.shape[$0] != x.shape[$0] }) {
             throw OpFailure(.indexOutOfRange, input: 0,
-                            "x[mask]: the boolean mask of shape \(mask.shape) does not match the indexed tensor of shape \(x.shape) along axis \(axis): size of axis is \(x.shape[axis]) but size of corresponding boolean axis is \(mask.shape[axis])")
+                            "x[mask]: the boolean mask of shape \(mask.shape) does not match the indexed tensor\(axisOffset == 0 ? " of shape \(x.shape)" : "") along axis \(axis + axisOffset): size of axis is \(x.shape[axis]) but size of corresponding boolean axis is \(mask.shape[axis])")
         }
         let positions = mask.scalars(as: Bool.self).enumerated().filter(\.element).map { Int64($0.offset) }
         return [NDArray(positions, shape: [positions.count])]
@@ -141,7 +149,7 @@ public func take(_ x: TensorVariable, _ indices: some TensorConvertible, axis: I
 }
 
 extension TensorVariable {
-    /// Advanced indexing: `x[ivector]` picks rows (repeats allowed); `x[mask]` with a boolean mask of x's
+    /// Advanced indexing: `x[ivector]` picks rows (repeats allowed), `x[imatrix]` a matrix of them; `x[mask]` with a boolean mask of x's
     /// shape picks the flagged elements as a vector, and a boolean vector picks rows.
     package func advancedIndex(_ index: TensorVariable) -> TensorVariable {
         if index.dtype == .bool {
@@ -149,6 +157,6 @@ extension TensorVariable {
             precondition(index.ndim == 1, "x[mask]: the mask must be a vector or have x's rank, got \(index.type) for \(type)")
             return AdvancedSubtensor1()(self, MaskPositions()(index, self))
         }
-        return AdvancedSubtensor1()(self, index)
+        return index.ndim == 1 ? AdvancedSubtensor1()(self, index) : advancedSubscript([.at(index)])
     }
 }

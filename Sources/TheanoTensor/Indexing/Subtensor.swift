@@ -75,9 +75,11 @@ public struct IncSubtensor: Op {
         guard shape == regionView.shape else {
             throw OpFailure(.shapeMismatch, input: 1, "cannot put a value of shape \(inputs[1].shape) into a region of shape \(regionView.shape)")
         }
-        let y = inputs[1].astype(x.dtype).reshaped(Array(repeating: 1, count: regionView.ndim - inputs[1].ndim) + inputs[1].shape).broadcast(to: shape)
+        let y = inputs[1].reshaped(Array(repeating: 1, count: regionView.ndim - inputs[1].ndim) + inputs[1].shape).broadcast(to: shape)
         var region = regionView
-        region.assign(from: setInstead ? y.copy() : try ScalarEvaluation.evaluate(.add, [regionView, y], shape: shape).astype(x.dtype))
+        // An increment adds in the wider of the two dtypes, then casts: an int tensor plus 0.7 truncates
+        // the sum, as numpy's `x[idx] = x[idx] + y`, not the increment.
+        region.assign(from: setInstead ? y.astype(x.dtype).copy() : try ScalarEvaluation.evaluate(.add, [regionView, y], shape: shape).astype(x.dtype))
         return [x]
     }
 
@@ -103,6 +105,7 @@ extension TensorVariable {
 
     /// Basic indexing with a list of indices and slices, as `x[items...]`.
     public subscript(_ items: [TensorIndex]) -> TensorVariable {
+        if items.contains(where: \.isArray) { return advancedSubscript(items) }
         let indices = items.flatMap(\.variables).map { $0.dtype == .int64 ? $0 : cast($0, .int64) }
         return Subtensor(items: items.map(\.kind))([self] + indices)
     }
@@ -115,7 +118,7 @@ extension TensorVariable {
     public subscript(_ r: PartialRangeFrom<Int>) -> TensorVariable { self[.slice(r.lowerBound, nil)] }
     /// `x[..<2]`.
     public subscript(_ r: PartialRangeUpTo<Int>) -> TensorVariable { self[.slice(nil, r.upperBound)] }
-    /// `x[i]` with a symbolic integer scalar, `x[indices]` with an integer vector, or `x[mask]`.
+    /// `x[i]` with a symbolic integer scalar, `x[indices]` with an integer array of any rank, or `x[mask]`.
     public subscript(_ i: TensorVariable) -> TensorVariable {
         i.ndim == 0 && i.dtype.isInteger ? self[.at(i)] : advancedIndex(i)
     }
@@ -137,6 +140,9 @@ package func rebuildIndexed(_ region: TensorVariable, _ value: TensorVariable, s
         // A full-shape mask indexes the flattened tensor; give the result its shape back.
         if let flattened = node.inputs[0].owner, flattened.op is Reshape { return updated.reshape(like: flattened.inputs[0]) }
         return updated
+    }
+    if let node = region.owner, let sub = node.op as? AdvancedSubtensor {
+        return AdvancedIncSubtensor(items: sub.items, setInstead: setInstead)([node.inputs[0], value] + Array(node.inputs.dropFirst()))
     }
     guard let node = region.owner, let sub = node.op as? Subtensor else {
         preconditionFailure("\(setInstead ? "setSubtensor" : "incSubtensor"): the first argument must be an indexing expression like x[1..<3], got \(pp(region))")

@@ -186,8 +186,12 @@ public func trigamma(_ x: TensorVariable) -> TensorVariable { elemwise(.trigamma
 public enum RoundingMode: Sendable { case halfToEven, halfAwayFromZero }
 
 /// Rounds to the nearest integer; ties go to the even neighbour, as in numpy, unless told otherwise.
+///
+/// Only float tensors round: an integer, bool or complex tensor is a type error when the graph is built,
+/// as PyTensor's `round` raises `TypeError` there (`floor`, `ceil` and `trunc` upgrade integers to floats).
 public func round(_ x: TensorVariable, mode: RoundingMode = .halfToEven) -> TensorVariable {
-    elemwise(mode == .halfToEven ? .roundHalfToEven : .roundHalfAwayFromZero, [x])
+    precondition(x.dtype.isFloat, "round: only float tensors can be rounded, got \(x.dtype) for \(x.name ?? "the input") (cast it first)")
+    return elemwise(mode == .halfToEven ? .roundHalfToEven : .roundHalfAwayFromZero, [x])
 }
 
 // MARK: Binary and ternary functions

@@ -89,6 +89,7 @@ public struct Reduce: Op {
             case .float32: return [extreme(Float.self)]
             case .float64: return [extreme(Double.self)]
             case .bool: return [extreme(Int8.self).astype(.bool)]
+            case .uint64: return [extreme(UInt64.self)]
             case .complex64, .complex128: throw OpFailure(.dtypeMismatch, input: 0, "\(kind) is not defined for complex values")
             default: return [extreme(Int64.self).astype(x.dtype)]
             }

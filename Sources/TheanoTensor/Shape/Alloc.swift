@@ -90,9 +90,12 @@ public struct ARange: Op {
 }
 
 /// `arange(stop)`, `arange(start, stop, step)`; integer bounds give int64, as in numpy.
+///
+/// The dtype is Theano's: the upcast of the three bounds, each typed as a literal (the default start 0
+/// and step 1 are int8), widened to int64 when integral. So `arange(2.5)` is float32, not numpy's float64.
 public func arange(_ start: some TensorConvertible, _ stop: (any TensorConvertible)? = nil, _ step: (any TensorConvertible)? = nil, dtype: DType? = nil) -> TensorVariable {
-    let (a, b) = stop.map { (start.asTensor(), $0.asTensor()) } ?? (constant(Int64(0)), start.asTensor())
-    let c = step?.asTensor() ?? constant(Int64(1))
+    let (a, b) = stop.map { (start.asTensor(), $0.asTensor()) } ?? (0.asTensor(), start.asTensor())
+    let c = step?.asTensor() ?? 1.asTensor()
     let natural = DType.upcast([a.dtype, b.dtype, c.dtype])
     return ARange(dtype: dtype ?? (natural.isDiscrete ? .int64 : natural))(a, b, c)
 }
