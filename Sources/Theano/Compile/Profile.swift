@@ -197,7 +197,7 @@ public final class ProfileStats: @unchecked Sendable {
     private static func label(_ v: TensorVariable) -> String {
         if let name = v.name { return name }
         if let c = v as? TensorConstant, c.value.count == 1 { return "TensorConstant{\(c.value.doubles[0])}" }
-        return "<\(v.type)>"
+        return NodeFailure.shortName(v)
     }
 
     // MARK: At exit
