@@ -58,9 +58,10 @@ import Testing
         #expect(plain.profile == nil && !(plain.program is ProfilingProgram))
         // Off, the VM has no observer: its run loop does no profiling work at all.
         #expect((plain.program as? VMProgram)?.observer == nil)
+        // The global flag is on only while one function compiles (other suites run meanwhile).
         config.profile = true
-        defer { config.profile = false }
         let flagged = try function([x], x * 2)
+        config.profile = false
         flagged.profile?.printsAtExit = false
         #expect(flagged.profile != nil && flagged.program is ProfilingProgram)
         let refused = try function([x], x * 2, profile: false)
