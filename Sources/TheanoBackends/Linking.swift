@@ -2,15 +2,18 @@
 /// every node the backend runs, and the debug mode compares the backend's results with the reference
 /// executor's on the unoptimized graph.
 package enum Linking {
-    package static func link(_ graph: FunctionGraph, mode: Mode, backend: any Backend, unoptimized: () -> FunctionGraph) throws -> any Program {
+    /// With `profile`, its observer times every node the backend runs (after the NaN guard's check).
+    package static func link(_ graph: FunctionGraph, mode: Mode, backend: any Backend, profile: ProfileStats? = nil, unoptimized: () -> FunctionGraph) throws -> any Program {
+        let profiling = profile?.observer
         switch mode.check {
         case .nanGuard:
-            return try backend.link(graph, mode: mode, observer: NaNGuard.check)
+            guard let profiling else { return try backend.link(graph, mode: mode, observer: NaNGuard.check) }
+            return try backend.link(graph, mode: mode, observer: { node, outputs in try NaNGuard.check(node, outputs); try profiling(node, outputs) })
         case .debug:
-            return DebugProgram(optimized: try backend.link(graph, mode: mode, observer: nil), graph: graph,
+            return DebugProgram(optimized: try backend.link(graph, mode: mode, observer: profiling), graph: graph,
                                 reference: try ReferenceBackend().link(unoptimized(), mode: mode, observer: nil))
         case .none:
-            return try backend.link(graph, mode: mode, observer: nil)
+            return try backend.link(graph, mode: mode, observer: profiling)
         }
     }
 }

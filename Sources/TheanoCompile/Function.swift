@@ -2,6 +2,7 @@
 ///
 /// `Output` is `NDArray` for a single output and `[NDArray]` for a list. Building it optimized and linked the
 /// graph once; a call only converts the arguments, runs the program and commits the updates.
+@dynamicCallable
 public final class Function<Output>: @unchecked Sendable {
     /// The explicit inputs, in call order.
     public let inputs: [In]
@@ -26,6 +27,12 @@ public final class Function<Output>: @unchecked Sendable {
     public let outputCount: Int
     package let allowInputDowncast: Bool
     package let wrap: @Sendable ([NDArray]) -> Output
+    /// The times and memory of calls, when compiled with `profile: true` or `THEANO_FLAGS=profile=True`.
+    public let profile: ProfileStats?
+    /// For each output, whether it was given as `Out(borrow: true)` (see `Out`).
+    package let outputBorrow: [Bool]
+    /// Whether some output must not share storage with an argument or shared value (see `Out`).
+    private let unaliasOutputs: Bool
     /// The user's output and update expressions, for `debugprint` of the unoptimized form.
     public let userOutputs: [TensorVariable]
     /// The updates as the user wrote them: each shared variable and its new value's expression.
@@ -43,8 +50,12 @@ public final class Function<Output>: @unchecked Sendable {
 
     package init(inputs: [In], graph: FunctionGraph, mode: Mode, report: RewriteReport, program: any Program,
          sharedReads: [SharedVariable], updates: [(SharedVariable, TensorVariable)], userOutputs: [TensorVariable],
-         allowInputDowncast: Bool, name: String?, wrap: @escaping @Sendable ([NDArray]) -> Output) {
+         allowInputDowncast: Bool, name: String?, profile: ProfileStats? = nil, outputBorrow: [Bool]? = nil,
+         wrap: @escaping @Sendable ([NDArray]) -> Output) {
         self.inputs = inputs
+        self.profile = profile
+        self.outputBorrow = outputBorrow ?? userOutputs.map { _ in false }
+        unaliasOutputs = !self.outputBorrow.isEmpty
         boundScalars = .allocate(capacity: inputs.count)
         boundScalars.initialize(repeating: nil, count: inputs.count)
         self.graph = graph
@@ -69,7 +80,7 @@ public final class Function<Output>: @unchecked Sendable {
 
     /// Calls the function: `f(1.5, 2.5)`, `f([1, 1, 1, 1], 100.0)`.
     @discardableResult
-    public func callAsFunction(_ arguments: any NDArrayConvertible...) throws -> Output {
+    public func dynamicallyCall(withArguments arguments: [any NDArrayConvertible]) throws -> Output {
         try call(arguments)
     }
 
@@ -89,6 +100,7 @@ public final class Function<Output>: @unchecked Sendable {
     /// wait for the call it is part of.
     @discardableResult
     public func call(_ arguments: [any NDArrayConvertible]) throws -> Output {
+        let started = profile == nil ? nil : ContinuousClock.now
         guard arguments.count <= inputs.count else {
             throw TheanoError(.badArgument, "\(label): takes \(inputs.count) argument\(inputs.count == 1 ? "" : "s"), got \(arguments.count)")
         }
@@ -125,13 +137,15 @@ public final class Function<Output>: @unchecked Sendable {
             if ownsBindings && byValue && value.ndim == 0 { boundScalars[i] = value }
             values.append(value)
         }
-        return try run(&values)
+        let result = try run(&values)
+        if let profile, let started { profile.recordCall(ContinuousClock.now - started) }
+        return result
     }
 
     /// Runs with already filtered explicit inputs, to which it appends the shared values: reads the
     /// shared state, computes everything, commits the updates together (see `call` for the guarantee).
     private func run(_ values: inout [NDArray]) throws -> Output {
-        let results: [NDArray]
+        var results: [NDArray]
         if lockOrder.isEmpty {
             results = try program.run(values)
         } else if commits.isEmpty {
@@ -151,7 +165,22 @@ public final class Function<Output>: @unchecked Sendable {
             for (target, k) in commits { target.commit(results[k]) }
             for (target, _) in commits.reversed() { target.unlockValue() }
         }
+        if unaliasOutputs { unalias(&results, values) }
         return wrap(outputCount == results.count ? results : Array(results.prefix(outputCount)))
+    }
+
+    /// Which outputs may share storage with what (see `Out`): an output without `Out(borrow: true)` shares
+    /// none with an argument, a shared variable's value or another output; a borrowed one may share the
+    /// storage of shared values and of arguments of `In(borrow: true)` inputs only. Others are copied.
+    /// (Nothing a caller holds can change either way: arrays are values.)
+    private func unalias(_ results: inout [NDArray], _ values: [NDArray]) {
+        for k in 0..<outputCount {
+            let storage = results[k].storage, borrowed = outputBorrow[k]
+            let aliased = values.indices.contains { i in
+                values[i].storage === storage && (i < inputs.count ? !(borrowed && inputs[i].borrow) : !borrowed)
+            } || (!borrowed && (0..<outputCount).contains { j in j != k && results[j].storage === storage })
+            if aliased { results[k] = results[k].copy() }
+        }
     }
 
     /// Whether the VM runs generated C kernels for this function's elementwise loops, and if not, why.
@@ -179,10 +208,10 @@ public func function(_ inputs: [any FunctionInput], _ output: TensorVariable,
                      givens: [(TensorVariable, TensorVariable)] = [],
                      mode: Mode? = nil, allowInputDowncast: Bool = false,
                      onUnusedInput: UnusedInputPolicy = .raise, noDefaultUpdates: Bool = false,
-                     name: String? = nil) throws -> Function<NDArray> {
+                     name: String? = nil, profile: Bool? = nil) throws -> Function<NDArray> {
     try FunctionBuilder.build(inputs.map(\.inputSpec), [output], updates: updates, givens: givens,
                               mode: mode, allowInputDowncast: allowInputDowncast,
-                              onUnusedInput: onUnusedInput, noDefaultUpdates: noDefaultUpdates, name: name) { $0[0] }
+                              onUnusedInput: onUnusedInput, noDefaultUpdates: noDefaultUpdates, name: name, profile: profile) { $0[0] }
 }
 
 /// Compiles a function with a list of outputs (possibly empty): it returns a list of arrays.
@@ -191,17 +220,17 @@ public func function(_ inputs: [any FunctionInput], _ outputs: [TensorVariable],
                      givens: [(TensorVariable, TensorVariable)] = [],
                      mode: Mode? = nil, allowInputDowncast: Bool = false,
                      onUnusedInput: UnusedInputPolicy = .raise, noDefaultUpdates: Bool = false,
-                     name: String? = nil) throws -> Function<[NDArray]> {
+                     name: String? = nil, profile: Bool? = nil) throws -> Function<[NDArray]> {
     try FunctionBuilder.build(inputs.map(\.inputSpec), outputs, updates: updates, givens: givens,
                               mode: mode, allowInputDowncast: allowInputDowncast,
-                              onUnusedInput: onUnusedInput, noDefaultUpdates: noDefaultUpdates, name: name) { $0 }
+                              onUnusedInput: onUnusedInput, noDefaultUpdates: noDefaultUpdates, name: name, profile: profile) { $0 }
 }
 
 /// Compiles a function with only updates: `function([inc], updates: [(state, state + inc)])`.
 public func function(_ inputs: [any FunctionInput], updates: [(SharedVariable, TensorVariable)],
                      givens: [(TensorVariable, TensorVariable)] = [], mode: Mode? = nil,
-                     allowInputDowncast: Bool = false, name: String? = nil) throws -> Function<[NDArray]> {
-    try function(inputs, [], updates: updates, givens: givens, mode: mode, allowInputDowncast: allowInputDowncast, name: name)
+                     allowInputDowncast: Bool = false, name: String? = nil, profile: Bool? = nil) throws -> Function<[NDArray]> {
+    try function(inputs, [] as [TensorVariable], updates: updates, givens: givens, mode: mode, allowInputDowncast: allowInputDowncast, name: name, profile: profile)
 }
 
 extension TensorVariable {

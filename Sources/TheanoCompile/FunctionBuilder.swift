@@ -4,7 +4,7 @@ package enum FunctionBuilder {
                               updates explicitUpdates: [(SharedVariable, TensorVariable)],
                               givens: [(TensorVariable, TensorVariable)], mode explicitMode: Mode?, allowInputDowncast: Bool,
                               onUnusedInput: UnusedInputPolicy, noDefaultUpdates: Bool, name: String?,
-                              wrap: @escaping @Sendable ([NDArray]) -> Output) throws -> Function<Output> {
+                              profile: Bool? = nil, outputBorrow: [Bool]? = nil, wrap: @escaping @Sendable ([NDArray]) -> Output) throws -> Function<Output> {
         let where_ = "function\(name.map { " '\($0)'" } ?? "")"
         let mode = try explicitMode ?? config.defaultMode(for: where_)
         // Inputs: explicit, distinct, and never shared variables.
@@ -86,11 +86,18 @@ package enum FunctionBuilder {
         let replacementsToClone = substitutedThroughout(replacements, order: substitutionOrder)
         let graph = FunctionGraph(inputs: userInputs + shared, outputs: allOutputs, replacements: replacementsToClone)
         let backend = try BackendRegistry.backend(for: mode, operation: "function")
+        let optimizing = ContinuousClock.now
         let report = RewriteDatabase.standard.optimize(graph, mode: mode, extra: backend.rewrites)
-        let program = try Linking.link(graph, mode: mode, backend: backend, unoptimized: { FunctionGraph(inputs: userInputs + shared, outputs: allOutputs, replacements: replacementsToClone) })
+        let linking = ContinuousClock.now
+        let stats = (profile ?? config.profile) ? ProfileStats(name: name, graph: graph, optimizeTime: (linking - optimizing).seconds) : nil
+        var program = try Linking.link(graph, mode: mode, backend: backend, profile: stats, unoptimized: { FunctionGraph(inputs: userInputs + shared, outputs: allOutputs, replacements: replacementsToClone) })
+        if let stats {
+            stats.linkTime = (ContinuousClock.now - linking).seconds
+            program = ProfilingProgram(program, stats: stats)
+        }
         return Function(inputs: inputs, graph: graph, mode: mode, report: report, program: program,
                         sharedReads: shared, updates: updates, userOutputs: outputs,
-                        allowInputDowncast: allowInputDowncast, name: name, wrap: wrap)
+                        allowInputDowncast: allowInputDowncast, name: name, profile: stats, outputBorrow: outputBorrow, wrap: wrap)
     }
 
     package static func describe(_ v: TensorVariable) -> String { v.name ?? pp(v) }

@@ -9,8 +9,12 @@ public enum ArticleExamples {
     public static let all: [Example] = [
         Example("givens", "Replacing a shared variable with givens", givens),
         Example("failed-call", "A failed call commits no update", failedCallCommitsNothing),
+        Example("keyword-arguments", "Passing arguments by input name", keywordArguments),
+        Example("function-copy", "Copying a function onto other shared variables", copyingAFunction),
+        Example("borrow", "What borrow shares, and what never changes", borrowing),
         Example("jacobian", "The Jacobian of a vector expression", jacobianOfSquares),
         Example("hessian", "The Hessian of a scalar cost", hessianOfSumOfSquares),
+        Example("rop-lop", "R-operator, L-operator and the Hessian times a vector", ropAndLop),
         Example("verify-grad", "Checking a gradient against finite differences", checkingAGradient),
         Example("scan-power", "Scan: A to the power k", powerWithScan),
         Example("scan-polynomial", "Scan over a sequence: evaluating a polynomial", polynomialWithScan),
@@ -27,12 +31,46 @@ public enum ArticleExamples {
         Example("modes", "Choosing rewrites with a mode", choosingRewrites),
         Example("nan-guard", "NanGuardMode finds the node that made a NaN", nanGuard),
         Example("debug-mode", "DebugMode checks every node against the unoptimized graph", debugMode),
+        Example("profile", "Profiling a function", profiling),
         Example("backends", "The same function on two backends", twoBackends),
         Example("backend-plugin", "Registering a backend", registeringABackend),
         Example("config", "The settings in use", configuration),
     ]
 
     // MARK: - Shared variables and updates
+
+    static func keywordArguments() throws -> (any GraphShowing)? {
+        let x = dscalar("x"), y = dscalar("y"), w = dscalar("w")
+        let f = try function([x, In(y, value: 1), In(w, value: 2, name: "w_by_name")], (x + y) * w)
+        // Theano's f(33, w_by_name=1, y=0): labels name inputs; the others take their defaults.
+        print(try f(33, w_by_name: 1), try f(33, w_by_name: 1, y: 0), try f.call(named: ["x": 1, "y": 2]))
+        return f
+    }
+
+    static func copyingAFunction() throws -> (any GraphShowing)? {
+        let state = shared(0, name: "state")
+        let inc = iscalar("inc")
+        let accumulator = try function([inc], state, updates: [(state, state + inc)])
+        try accumulator(10)
+        let newState = shared(0, name: "new_state")
+        // The copy runs the same compiled program on new_state.
+        let newAccumulator = try accumulator.copy(swap: [state: newState])
+        try newAccumulator(100)
+        let nullAccumulator = try accumulator.copy(deleteUpdates: true)
+        print("null_accumulator(9000) =", try nullAccumulator(9000))
+        print("state =", state.getValue(), "new_state =", newState.getValue())
+        return newAccumulator
+    }
+
+    static func borrowing() throws -> (any GraphShowing)? {
+        var array = NDArray([1.0, 1.0])
+        let sTrue = shared(array, borrow: true)
+        // Theano's np_array += 1 shows through s_true; a Swift array is a value, so nothing else changes.
+        array.set([0], to: 2.0)
+        array.set([1], to: 2.0)
+        print("array =", array, "s_true =", sTrue.getValue(borrow: true))
+        return nil
+    }
 
     static func givens() throws -> (any GraphShowing)? {
         let state = shared(0, name: "state")
@@ -77,6 +115,22 @@ public enum ArticleExamples {
         let H = try hessian(cost, wrt: x)
         let f = try function([x], H)
         print(try f([4.0, 4.0]))
+        return f
+    }
+
+    static func ropAndLop() throws -> (any GraphShowing)? {
+        let W = dmatrix("W"), V = dmatrix("V"), x = dvector("x"), v = dvector("v")
+        let y = dot(x, W)
+        // J·V and v·J of y = x·W with respect to W.
+        let JV = try rop(y, wrt: W, evalPoint: V)
+        let vJ = try lop(y, wrt: W, evalPoint: v)
+        print(try function([V, x], JV)([[2, 2], [2, 2]], [0, 1]))
+        print(try function([v, x], vJ)([2, 2], [0, 1]))
+        // The Hessian of sum(x²) times v, without building the Hessian.
+        let gy = try grad((x ** 2).sum(), wrt: x)
+        let Hv = try rop(gy, wrt: x, evalPoint: v)
+        let f = try function([x, v], Hv)
+        print(try f([4, 4], [2, 2]))
         return f
     }
 
@@ -267,6 +321,20 @@ public enum ArticleExamples {
         } catch let error as TheanoError {
             print(error.message)
         }
+        return f
+    }
+
+    static func profiling() throws -> (any GraphShowing)? {
+        let x = dvector("x")
+        let e = exp(x)
+        let f = try function([x], dot(e, e), name: "energy", profile: true)
+        f.profile?.printsAtExit = false  // the example prints what it needs
+        for _ in 0..<3 { try f([0.5, 1.5]) }
+        let stats = f.profile!
+        print("calls:", stats.callCount, "nodes:", stats.nodes.map { "\($0.op)" })
+        print("each node ran", stats.nodeCallCounts, "times; peak memory", stats.peakMemory, "bytes")
+        // stats.summary() prints Theano's tables (times vary from run to run):
+        print(stats.report.split(separator: "\n").filter { $0.hasPrefix("<%") }.first!)
         return f
     }
 

@@ -14,6 +14,7 @@ public final class TheanoConfig: Sendable {
         var cxxCompile: Mode.GeneratedC = .background
         var optimizerIncluding: [String] = []
         var optimizerExcluding: [String] = []
+        var profile = false
     }
     private let values: Mutex<Values>
 
@@ -31,6 +32,7 @@ public final class TheanoConfig: Sendable {
             case "cxx_compile": if let choice = Mode.GeneratedC(rawValue: value) { v.cxxCompile = choice }
             case "optimizer_including": v.optimizerIncluding = value.split(separator: ":").map(String.init)
             case "optimizer_excluding": v.optimizerExcluding = value.split(separator: ":").map(String.init)
+            case "profile": v.profile = ["true", "1"].contains(value.lowercased())
             default: continue
             }
         }
@@ -91,6 +93,13 @@ public final class TheanoConfig: Sendable {
         get { values.withLock { $0.optimizerIncluding } }
         set { values.withLock { $0.optimizerIncluding = newValue } }
     }
+    /// Theano's `profile`: every function is compiled with `profile: true` unless it says otherwise,
+    /// and each profiled function's summary is printed to standard error when the program exits.
+    public var profile: Bool {
+        get { values.withLock { $0.profile } }
+        set { values.withLock { $0.profile = newValue } }
+    }
+
     /// Rewrite tags or names removed from every mode (`optimizer_excluding`).
     public var optimizerExcluding: [String] {
         get { values.withLock { $0.optimizerExcluding } }

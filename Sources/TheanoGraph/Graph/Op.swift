@@ -16,6 +16,12 @@ public protocol Op: Hashable, Sendable, CustomStringConvertible {
     /// output (`nil` where an output does not reach the cost). `nil` in the result means disconnected.
     func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?]
 
+    /// The R-operator (Theano's `R_op`): each output's Jacobian times the inputs' `evalPoints`, the
+    /// directional derivative `rop` propagates forward. A nil eval point is an input that does not
+    /// depend on the variables differentiated (a zero tangent); nil in the result is an output with no
+    /// tangent. The default throws an error naming the op (see `Graph/OpROp.swift`).
+    func rOp(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ evalPoints: [TensorVariable?]) throws -> [TensorVariable?]
+
     /// Symbolic output shapes (int64 scalars) from input shapes, or nil when the op cannot tell without running.
     func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]?
 

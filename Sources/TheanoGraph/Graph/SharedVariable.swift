@@ -48,14 +48,28 @@ public final class SharedVariable: TensorVariable, @unchecked Sendable {
     /// Theano's `get_value()`.
     public func getValue() -> NDArray { value }
 
+    /// Theano's `get_value(borrow=..., return_internal_type=...)`. With `borrow: false` (Theano's
+    /// default) the result has storage of its own; with `true` it may be the stored array's storage,
+    /// saving the copy. Either way it never changes afterwards: a write to it copies first (arrays are
+    /// values), and calls and `setValue` replace the stored array rather than write into it. The
+    /// internal type is always `NDArray` (there is no GPU array), so `returnInternalType` changes nothing.
+    public func getValue(borrow: Bool, returnInternalType: Bool = false) -> NDArray {
+        borrow ? value : value.copy()
+    }
+
     /// Replaces the value. It must have the variable's rank; its dtype converts when nothing is lost.
     /// A call updating this variable in another thread finishes first, so its update is not lost
     /// and does not overwrite this value.
-    public func setValue(_ newValue: some NDArrayConvertible) throws {
+    ///
+    /// Theano's `set_value(value, borrow=...)`: with `borrow: false` (the default) the variable keeps a
+    /// copy; with `true` it may keep the given array's storage. The caller's array never changes
+    /// either way, nor does the variable when the caller writes to its array later (arrays are values).
+    public func setValue(_ newValue: some NDArrayConvertible, borrow: Bool = false) throws {
         let context = "setValue of shared variable \(name ?? "<unnamed>")"
         let array: NDArray
         do { array = try newValue.makeNDArray() } catch { throw TheanoError.converting(error, "\(context): the value") }
-        let filtered = try type.filter(array, byValue: newValue.convertsByValue, allowDowncast: false) { context }
+        var filtered = try type.filter(array, byValue: newValue.convertsByValue, allowDowncast: false) { context }
+        if !borrow && filtered.storage === array.storage && !newValue.convertsByValue { filtered = filtered.copy() }
         lockForUpdate()
         defer { unlockForUpdate() }
         lockValue()
@@ -91,10 +105,14 @@ public final class SharedVariable: TensorVariable, @unchecked Sendable {
 private let sharedVariableSerials = Atomic<UInt64>(0)
 
 /// A shared variable from a Swift value or array: `shared([0.1, 0.25, 0.15, 0.3], name: "W")`, `shared(0)`.
-public func shared(_ value: some NDArrayConvertible, name: String? = nil, dtype: DType? = nil) -> SharedVariable {
+///
+/// Theano's `borrow`: with `false` (the default) the variable stores a copy of an `NDArray` it is given;
+/// with `true` it stores that array's storage itself. Nothing is observably shared either way: writing
+/// to either array later copies it first (arrays are values).
+public func shared(_ value: some NDArrayConvertible, name: String? = nil, dtype: DType? = nil, borrow: Bool = false) -> SharedVariable {
     var array = NDArray(value)
     if let dtype { array = array.astype(dtype) }
-    return SharedVariable(value: array.copy(), type: TensorType(array.dtype, [Bool](repeating: false, count: array.ndim)), name: name)
+    return SharedVariable(value: borrow ? array : array.copy(), type: TensorType(array.dtype, [Bool](repeating: false, count: array.ndim)), name: name)
 }
 
 /// A shared variable with an explicit broadcast pattern (a bias `row`, for example).

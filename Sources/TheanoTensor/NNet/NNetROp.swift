@@ -1,0 +1,34 @@
+// R-operators of the neural-network ops.
+
+extension Softmax {
+    /// Theano's `Softmax.R_op`: the Jacobian is symmetric, so it is the gradient applied to the eval point.
+    public func rOp(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ evalPoints: [TensorVariable?]) throws -> [TensorVariable?] {
+        guard let point = evalPoints[0] else { return [nil] }
+        return [SoftmaxGrad(axis: axis)(point, outputs[0])]
+    }
+}
+
+extension LogSoftmax {
+    /// `ev - sum(softmax(x) * ev)`: Theano spells log-softmax `log(softmax(x))`, whose ops both have R-operators.
+    public func rOp(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ evalPoints: [TensorVariable?]) throws -> [TensorVariable?] {
+        guard let point = evalPoints[0] else { return [nil] }
+        return [point - (exp(outputs[0]) * point).sum(axis: axis, keepdims: true)]
+    }
+}
+
+extension Pool2D {
+    /// Theano's `Pool.R_op` for sum and average pooling (linear): the pooled eval point. Max pooling's
+    /// needs Theano's `MaxPoolGradGrad`, which this package does not have.
+    public func rOp(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ evalPoints: [TensorVariable?]) throws -> [TensorVariable?] {
+        guard let point = evalPoints[0] else { return [nil] }
+        guard mode != .max else { throw ROpUnavailable.error(for: self, reason: "max pooling's needs the second derivative of pooling, which is not implemented") }
+        return [self(point)]
+    }
+}
+
+extension Conv2D {
+    /// Bilinear in the image and the filters (Theano's `ConvOp.R_op`).
+    public func rOp(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ evalPoints: [TensorVariable?]) throws -> [TensorVariable?] {
+        bilinearROp(self, inputs, evalPoints)
+    }
+}
