@@ -14,6 +14,14 @@ public struct SVD: DenseKernelOp {
         return computeUV ? [matrix, s, matrix] : [s]
     }
 
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        let x = inputShapes[0], batch = Array(x.dropLast(2))
+        let (m, n) = (x[x.count - 2], x[x.count - 1])
+        let k = SymbolicShape.min(m, n)
+        guard computeUV else { return [batch + [k]] }
+        return fullMatrices ? [batch + [m, m], batch + [k], batch + [n, n]] : [batch + [m, k], batch + [k], batch + [k, n]]
+    }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] { try compute(inputs, LinearAlgebraKernels.builtIn) }
 
     func compute(_ inputs: [NDArray], _ kernels: any DenseLinearAlgebra) throws -> [NDArray] {
@@ -108,6 +116,17 @@ public struct QR: DenseKernelOp {
         return mode == .r ? [matrix] : [matrix, matrix]
     }
 
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        let x = inputShapes[0], batch = Array(x.dropLast(2))
+        let (m, n) = (x[x.count - 2], x[x.count - 1])
+        let k = SymbolicShape.min(m, n)
+        switch mode {
+        case .reduced: return [batch + [m, k], batch + [k, n]]
+        case .complete: return [batch + [m, m], batch + [m, n]]
+        case .r: return [batch + [k, n]]
+        }
+    }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] { try compute(inputs, LinearAlgebraKernels.builtIn) }
 
     func compute(_ inputs: [NDArray], _ kernels: any DenseLinearAlgebra) throws -> [NDArray] {
@@ -169,6 +188,8 @@ struct RuntimeCheck: Op {
     let message: String
     var description: String { "RuntimeCheck" }
     func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [inputs[0]] }
+    /// The input's shape; the check itself does not run for the shape alone.
+    func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [inputShapes[0]] }
     func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         guard inputs[1].item(as: Bool.self) else { throw OpFailure(.unsupported, message) }
         return [inputs[0]]

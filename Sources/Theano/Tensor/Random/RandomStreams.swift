@@ -51,6 +51,11 @@ public struct RandomDraw: StatefulOp {
         return [inputs[0], TensorType(dtype, size.map { _ in false })]
     }
 
+    /// The state keeps its shape; the draw has the static size. Neither needs the draw to run.
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        [inputShapes[0], size.map(SymbolicShape.constant)]
+    }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let state = inputs[0].scalars(as: Int64.self)
         guard state.count == 2 else { throw OpFailure(.shapeMismatch, input: 0, "random state must hold [key, counter], got \(state.count) values") }

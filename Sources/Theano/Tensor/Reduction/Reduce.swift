@@ -149,6 +149,11 @@ public struct ArgReduce: Op {
         return [TensorType(.int64, x.broadcastable.enumerated().filter { $0.offset != axis }.map(\.element))]
     }
 
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        guard let axis else { return [[]] }
+        return [inputShapes[0].enumerated().filter { $0.offset != axis }.map(\.element)]
+    }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         var x = inputs[0]
         if x.dtype.isComplex { throw OpFailure(.dtypeMismatch, input: 0, "\(description) is not defined for complex values") }

@@ -1,0 +1,73 @@
+/// Theano's shape feature, as local rewrites: the shape of every variable follows from its inputs'
+/// shapes through its op's `inferShape`, and `shape(expr)` and `Shape_i(expr)` are replaced by that, one
+/// node at a time until only the graph's inputs (and ops that cannot tell a shape without running) are
+/// asked for theirs. So `function([x], (x ** 2).shape)` computes no power, and the shape of a
+/// `concatenate` adds sizes instead of joining.
+///
+/// The consequence Theano documents follows: a shape computed this way does not run the op, so it does
+/// not check what the op would have checked. `(x + y).shape` with mismatched `x` and `y` is `x`'s shape,
+/// not an error; `dot(a, b).shape` does not look at the inner sizes.
+enum ShapeFeature {
+    /// The symbolic shape of `v` one level up: its node's `inferShape` over the sizes of the node's
+    /// inputs. nil for a leaf, or when the op cannot tell.
+    static func inferred(_ v: TensorVariable) -> [TensorVariable]? {
+        guard let node = v.owner else { return nil }
+        guard let shapes = node.op.inferShape(node.inputs, node.inputs.map(SymbolicShape.of)),
+              shapes.count == node.outputCount, shapes[v.index].count == v.ndim else { return nil }
+        return shapes[v.index].map(SymbolicShape.int64)
+    }
+
+    /// `Shape_i{i}(op(…)) → inferShape(op)[i]` (Theano's `local_track_shape_i`).
+    static let shapeILift = LocalRewrite("local_shape_i_lift", tags: ["canonicalize", "shape"]) { node in
+        guard let op = node.op as? ShapeI, let dims = inferred(node.inputs[0]) else { return nil }
+        let size = dims[op.axis]
+        // An op answering with the very size it is asked about would make the rewrite loop.
+        if let owner = size.owner, owner.op is ShapeI, owner.inputs[0] === node.inputs[0] { return nil }
+        return [size]
+    }
+
+    /// `shape(op(…)) → [inferShape(op)…]` (Theano's `local_shape_to_shape_i` with the feature's sizes).
+    static let shapeToVector = LocalRewrite("local_shape_to_make_vector", tags: ["canonicalize", "shape"]) { node in
+        guard node.op is ShapeOp else { return nil }
+        let x = node.inputs[0]
+        if x.ndim == 0 { return [constant(NDArray([Int64](), shape: [0]))] }
+        guard let dims = inferred(x) else { return nil }
+        let values = dims.compactMap(SymbolicShape.value)
+        if values.count == dims.count { return [constant(NDArray(values, shape: [values.count]))] }
+        return [makeVector(dims)]
+    }
+
+    /// `[a, b, c][i] → b` for a constant `i` (Theano's `local_subtensor_make_vector`).
+    static let subtensorOfVector = LocalRewrite("local_subtensor_make_vector", tags: ["canonicalize", "shape"]) { node in
+        guard let subtensor = node.op as? Subtensor, subtensor.items == [.index],
+              let vector = node.inputs[0].owner, vector.op is MakeVector,
+              let raw = SymbolicShape.value(node.inputs[1]) else { return nil }
+        let count = vector.inputs.count
+        let i = raw < 0 ? Int(raw) + count : Int(raw)
+        // An index out of range stays, so the function still raises the error.
+        guard i >= 0 && i < count else { return nil }
+        return [vector.inputs[i]]
+    }
+
+    static let all = [shapeToVector, shapeILift, subtensorOfVector]
+
+    /// Whether two sizes are the same expression once every `Shape_i` in them is lifted as far as the
+    /// ops allow, so `reshape(x, x.shape)` is recognised after the sizes were rewritten.
+    static func sameSize(_ a: TensorVariable, _ b: TensorVariable, depth: Int = 16) -> Bool {
+        func lifted(_ v: TensorVariable) -> TensorVariable {
+            var v = v
+            for _ in 0..<64 {
+                guard let owner = v.owner, let op = owner.op as? ShapeI, let dims = inferred(owner.inputs[0]) else { break }
+                v = dims[op.axis]
+            }
+            return v
+        }
+        if a === b { return true }
+        let (a, b) = (lifted(a), lifted(b))
+        if a === b { return true }
+        if let x = SymbolicShape.value(a), let y = SymbolicShape.value(b) { return x == y }
+        guard depth > 0, let p = a.owner, let q = b.owner, a.index == b.index, opsEqual(p.op, q.op),
+              p.inputs.count == q.inputs.count else { return false }
+        return zip(p.inputs, q.inputs).allSatisfy { sameSize($0, $1, depth: depth - 1) }
+    }
+}

@@ -1,0 +1,119 @@
+/// Arithmetic on symbolic sizes (int64 scalars) for the ops' `inferShape`. Constants fold as the
+/// expression is built, so a shape known from the types is a constant in the graph at once; anything
+/// else becomes ordinary elementwise nodes, which the optimizer simplifies and the backends run.
+enum SymbolicShape {
+    /// The value of a constant size.
+    static func value(_ v: TensorVariable) -> Int64? {
+        guard let c = v as? TensorConstant, c.value.count == 1, c.dtype.isDiscrete else { return nil }
+        return c.value.reshaped([]).item(as: Int64.self)
+    }
+
+    static func constant(_ k: Int) -> TensorVariable { Theano.constant(Int64(k)) }
+
+    /// The size as an int64 scalar.
+    static func int64(_ v: TensorVariable) -> TensorVariable { v.dtype == .int64 ? v : cast(v, .int64) }
+
+    /// The sizes of `x`'s dimensions: constants for a constant or a broadcastable dimension, else `Shape_i`.
+    static func of(_ x: TensorVariable) -> [TensorVariable] {
+        if let c = x as? TensorConstant { return c.value.shape.map(constant) }
+        return (0..<x.ndim).map { shapeI(x, $0) }
+    }
+
+    static func add(_ a: TensorVariable, _ b: TensorVariable) -> TensorVariable {
+        switch (value(a), value(b)) {
+        case let (x?, y?): return constant(Int(x &+ y))
+        case (0?, _): return int64(b)
+        case (_, 0?): return int64(a)
+        default: return int64(a) + int64(b)
+        }
+    }
+
+    static func sub(_ a: TensorVariable, _ b: TensorVariable) -> TensorVariable {
+        switch (value(a), value(b)) {
+        case let (x?, y?): return constant(Int(x &- y))
+        case (_, 0?): return int64(a)
+        default: return int64(a) - int64(b)
+        }
+    }
+
+    static func mul(_ a: TensorVariable, _ b: TensorVariable) -> TensorVariable {
+        switch (value(a), value(b)) {
+        case let (x?, y?): return constant(Int(x &* y))
+        case (1?, _): return int64(b)
+        case (_, 1?): return int64(a)
+        default: return int64(a) * int64(b)
+        }
+    }
+
+    /// Python's floor division.
+    static func floorDiv(_ a: TensorVariable, _ b: TensorVariable) -> TensorVariable {
+        switch (value(a), value(b)) {
+        case let (x?, y?) where y != 0:
+            let q = x / y
+            return constant(Int((x % y != 0 && (x < 0) != (y < 0)) ? q - 1 : q))
+        case (_, 1?): return int64(a)
+        default: return intDiv(int64(a), int64(b))
+        }
+    }
+
+    static func max(_ a: TensorVariable, _ b: TensorVariable) -> TensorVariable {
+        if let x = value(a), let y = value(b) { return constant(Int(Swift.max(x, y))) }
+        return a === b ? a : maximum(int64(a), int64(b))
+    }
+
+    static func min(_ a: TensorVariable, _ b: TensorVariable) -> TensorVariable {
+        if let x = value(a), let y = value(b) { return constant(Int(Swift.min(x, y))) }
+        return a === b ? a : minimum(int64(a), int64(b))
+    }
+
+    static func product(_ sizes: [TensorVariable]) -> TensorVariable {
+        sizes.reduce(constant(1), mul)
+    }
+
+    /// The broadcast of shapes aligned on their last axes: each dimension takes its size from the first
+    /// shape whose pattern does not broadcast there, or, where `patterns` is nil (nodes built by rewrites,
+    /// where any size 1 may broadcast), the largest size.
+    static func broadcast(_ shapes: [[TensorVariable]], _ patterns: [[Bool]]?) -> [TensorVariable] {
+        let ndim = shapes.map(\.count).max() ?? 0
+        return (0..<ndim).map { d in
+            var candidates: [(size: TensorVariable, broadcasts: Bool)] = []
+            for (i, shape) in shapes.enumerated() {
+                let axis = d - (ndim - shape.count)
+                guard axis >= 0 else { continue }
+                let size = shape[axis]
+                let broadcasts = patterns.map { $0[i][axis] } ?? (value(size) == 1)
+                candidates.append((size, broadcasts))
+            }
+            let sizes = candidates.filter { !$0.broadcasts }.map(\.size)
+            guard let first = sizes.first else { return constant(1) }
+            return patterns == nil ? sizes.dropFirst().reduce(first, max) : first
+        }
+    }
+
+    /// The length of `start:stop:step` over a dimension of `size`, Python's `slice.indices` written
+    /// symbolically (each bound absent when nil).
+    static func sliceLength(start: TensorVariable?, stop: TensorVariable?, step: TensorVariable?, size: TensorVariable) -> TensorVariable {
+        if start == nil && stop == nil && step == nil { return size }
+        /// A bound counted from the end when negative, then clamped to [low, high].
+        func clamp(_ v: TensorVariable?, _ missing: TensorVariable, low: TensorVariable, high: TensorVariable) -> TensorVariable {
+            guard let v else { return missing }
+            let fromEnd: TensorVariable
+            if let k = value(v) { fromEnd = k < 0 ? add(v, size) : int64(v) } else { fromEnd = `switch`(lt(v, 0), add(v, size), int64(v)) }
+            return min(max(fromEnd, low), high)
+        }
+        func forward(_ magnitude: TensorVariable) -> TensorVariable {
+            let s = clamp(start, constant(0), low: constant(0), high: size)
+            let e = clamp(stop, size, low: constant(0), high: size)
+            return max(constant(0), floorDiv(add(sub(e, s), sub(magnitude, constant(1))), magnitude))
+        }
+        func backward(_ magnitude: TensorVariable) -> TensorVariable {
+            let last = sub(size, constant(1))
+            let s = clamp(start, last, low: constant(-1), high: last)
+            let e = clamp(stop, constant(-1), low: constant(-1), high: last)
+            return max(constant(0), floorDiv(add(sub(s, e), sub(magnitude, constant(1))), magnitude))
+        }
+        guard let step else { return forward(constant(1)) }
+        if let k = value(step) { return k > 0 ? forward(step) : backward(constant(Int(-k))) }
+        return `switch`(gt(step, 0), forward(int64(step)), backward(int64(neg(step))))
+    }
+}
