@@ -33,7 +33,7 @@ public struct SpecifyShape: Op {
         let wrong = zip(x.shape, sizes).contains { actual, want in want.map { $0 != actual } ?? false }
         if wrong {
             let text = "(" + sizes.map { $0.map(String.init) ?? "None" }.joined(separator: ", ") + (sizes.count == 1 ? ",)" : ")")
-            throw OpFailure(.shapeMismatch, input: 0, "specifyShape: expected shape \(text), got \(x.shape)")
+            throw OpFailure(.shapeMismatch, input: 0, "expected shape \(text), got shape \(x.shape)")
         }
         return [x]
     }
