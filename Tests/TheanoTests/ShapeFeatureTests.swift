@@ -158,6 +158,12 @@ private let shapeCases: [ShapeCase] = {
         ShapeCase("CholeskySolve", [m, n], [spd(3), sample([3, 4])], one: { choSolve(cholesky($0[0]), $0[1]) }),
     ]
     cases.append(ShapeCase("Softmax axis 0", [t3], [sample([2, 3, 4])], one: { softmax($0[0], axis: 0) }))
+    // The backward loop of a scan: one gradient per scan input, each of that input's shape.
+    cases.append(ShapeCase("ScanGrad", [v, m], [sample([3]), sample([4, 3])], { x in
+        let (results, _) = try! scan({ s in [s[0] * s[1] + s[2]] }, sequences: [x[1]], outputsInfo: [ScanOutput(initial: x[0])], nonSequences: [x[0]])
+        let g = try! grad(results[0].sum(), wrt: [x[0], x[1]])
+        return GraphWalk.topologicalNodes(outputs: g).first { $0.op is ScanGrad }!.outputs
+    }))
     return cases
 }()
 
