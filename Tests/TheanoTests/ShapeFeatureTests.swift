@@ -276,6 +276,22 @@ private let shapeCases: [ShapeCase] = {
     }
 }
 
+@Suite struct MakeVectorTests {
+    @Test func gathersScalarsIntoAVector() throws {
+        let a = lscalar("a"), b = iscalar("b"), x = dscalar("x"), y = dscalar("y")
+        let f = try function([a, b], makeVector([a, b]))
+        let v = try f(Int64(3), Int32(-4))
+        #expect(v.dtype == .int64 && v.scalars(as: Int64.self) == [3, -4])
+        let g = try function([x, y], makeVector([x, y]) * 2, mode: Mode.none)
+        #expect(try g(1.5, 2.5) == NDArray([3.0, 5.0]))
+        #expect(pp(makeVector([a, b])) == "[a, int64(b)]")
+    }
+
+    @Test func gradientReachesEachScalar() throws {
+        try verifyGrad({ (makeVector([$0[0], $0[1] * 3]) ** 2).sum() }, at: [NDArray(scalar: 0.7), NDArray(scalar: -1.3)])
+    }
+}
+
 @Suite struct SpecifyShapeTests {
     @Test func passesTheValueThroughWhenTheShapeMatches() throws {
         let x = dmatrix("x")
@@ -307,6 +323,15 @@ private let shapeCases: [ShapeCase] = {
         #expect(!f.graph.toposort.contains { $0.op is Elemwise && ($0.op as! Elemwise).scalarOp == .exp })
         #expect(try f(sample([4, 3]), Int64(4)).scalars(as: Int64.self) == [4, 3])
         #expect(pp(specifyShape(x, [2, nil])) == "specifyShape(x, (2, None))")
+    }
+
+    @Test func checksOnEveryBackend() throws {
+        let x = dmatrix("x")
+        for mode in [Mode.fastRun, .fastCompile, .reference, .none, .debug] {
+            let f = try function([x], exp(specifyShape(x, [1, 2])), mode: mode)
+            #expect(try f([[0.0, 0.0]]) == NDArray([[1.0, 1.0]]), "\(mode)")
+            #expect(throws: TheanoError.self, "\(mode)") { try f([[0.0, 0.0, 0.0]]) }
+        }
     }
 
     @Test func gradientPassesThrough() throws {
@@ -375,6 +400,27 @@ private final class Lines: @unchecked Sendable {
             #expect(try f([0.0]) == NDArray([Foundation.tanh(1.0)]))
             #expect(out.all == ["v __str__ = [1.]"], "\(mode)")
         }
+    }
+
+    /// DebugMode runs the optimized graph and the graph as written, so each print shows twice.
+    @Test func debugModePrintsTwice() throws {
+        let out = Lines()
+        let x = dvector("x")
+        let f = try function([x], exp(Print("v", to: out.destination)(x)), mode: .debug)
+        #expect(try f([0.0]) == NDArray([1.0]))
+        #expect(out.all == ["v __str__ = [0.]", "v __str__ = [0.]"])
+    }
+
+    @Test func theInputIsNotOverwrittenThroughThePrintedView() throws {
+        let out = Lines()
+        let x = dvector("x")
+        let a = x * 2
+        let shown = Print("a", to: out.destination)(a)
+        // exp may run in place over a dead buffer, but `a` is read again after it.
+        let f = try function([x], [exp(shown), a + 1])
+        let results = try f.call([NDArray([0.0, 1.0])])
+        #expect(results[1] == NDArray([1.0, 3.0]))
+        #expect(out.all == ["a __str__ = [0. 2.]"])
     }
 
     @Test func gradientPassesThroughWithoutPrinting() throws {
