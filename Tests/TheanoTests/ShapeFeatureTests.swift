@@ -158,6 +158,13 @@ private let shapeCases: [ShapeCase] = {
         ShapeCase("CholeskySolve", [m, n], [spd(3), sample([3, 4])], one: { choSolve(cholesky($0[0]), $0[1]) }),
     ]
     cases.append(ShapeCase("Softmax axis 0", [t3], [sample([2, 3, 4])], one: { softmax($0[0], axis: 0) }))
+    // ifelse: each branch's shape from the shapes it reads, chosen by the condition; neither branch runs.
+    cases.append(ShapeCase("IfElse then", [s, m, n], [NDArray(scalar: 1.0), sample([3, 4]), sample([2, 2])], { x in
+        try! ifelse(gt(x[0], 0), [exp(x[1]), x[2]], [x[1][.slice(1, nil)], concatenate([x[2], x[2]])])
+    }))
+    cases.append(ShapeCase("IfElse else", [s, m, n], [NDArray(scalar: -1.0), sample([3, 4]), sample([2, 2])], { x in
+        try! ifelse(gt(x[0], 0), [exp(x[1]), x[2]], [x[1][.slice(1, nil)], concatenate([x[2], x[2]])])
+    }))
     // The backward loop of a scan: one gradient per scan input, each of that input's shape.
     cases.append(ShapeCase("ScanGrad", [v, m], [sample([3]), sample([4, 3])], { x in
         let (results, _) = try! scan({ s in [s[0] * s[1] + s[2]] }, sequences: [x[1]], outputsInfo: [ScanOutput(initial: x[0])], nonSequences: [x[0]])
@@ -205,6 +212,11 @@ private let shapeCases: [ShapeCase] = {
         let f = try function([v], positions.shape)
         #expect(try f([1.0, -2.0, 3.0, 4.0]).scalars(as: Int64.self) == [3])
         #expect(f.graph.toposort.contains { $0.op is MaskPositions })
+        // An ifelse branch whose size needs a value computed in the branch: the ifelse runs.
+        let chosen = try ifelse(gt(v.sum(), 0), positions, v)
+        let choiceNode = try #require(chosen.owner)
+        #expect(choiceNode.op.inferShape(choiceNode.inputs, choiceNode.inputs.map(SymbolicShape.of)) == nil)
+        #expect(try function([v], chosen.shape)([1.0, -2.0, 3.0, 4.0]).scalars(as: Int64.self) == [3])
         let lstsqNode = try #require(lstsq(a, b).x.owner)
         #expect(lstsqNode.op.inferShape(lstsqNode.inputs, lstsqNode.inputs.map(SymbolicShape.of)) == nil)
     }

@@ -117,3 +117,39 @@ enum SymbolicShape {
         return `switch`(gt(step, 0), forward(int64(step)), backward(int64(neg(step))))
     }
 }
+
+extension SymbolicShape {
+    /// The shapes of an inner graph's outputs (an ifelse branch) in terms of the outer variables that
+    /// `outer` gives for its free variables, or nil when a size needs a value computed inside the graph,
+    /// which would no longer be lazy.
+    static func innerShapes(_ graph: InnerGraph, outer: (Int) -> TensorVariable?) -> [[TensorVariable]]? {
+        let free = graph.freeVariables
+        let nodes = GraphWalk.topologicalNodes(outputs: graph.outputs, stopAt: Set(free))
+        var shapes: [TensorVariable: [TensorVariable]] = [:]
+        func shape(_ v: TensorVariable) -> [TensorVariable]? {
+            if let known = shapes[v] { return known }
+            return v.owner == nil || free.contains(v) ? of(v) : nil
+        }
+        for node in nodes {
+            let inputShapes = node.inputs.compactMap(shape)
+            guard inputShapes.count == node.inputs.count,
+                  let out = node.op.inferShape(node.inputs, inputShapes), out.count == node.outputCount else { return nil }
+            for (v, dims) in zip(node.outputs, out) where dims.count == v.ndim { shapes[v] = dims.map(int64) }
+        }
+        let inner = Set(nodes.map(ObjectIdentifier.init))
+        let dims = graph.outputs.compactMap(shape)
+        guard dims.count == graph.outputs.count else { return nil }
+        // Sizes read only constants, free variables and arithmetic made for the shapes, never a branch's node.
+        guard !GraphWalk.topologicalNodes(outputs: dims.flatMap { $0 }, stopAt: Set(free)).contains(where: { inner.contains(ObjectIdentifier($0)) }) else { return nil }
+        var map: [TensorVariable: TensorVariable] = [:]
+        for (k, v) in free.enumerated() {
+            guard let o = outer(k) else { return nil }
+            map[v] = o
+        }
+        for node in GraphWalk.topologicalNodes(outputs: dims.flatMap { $0 }, stopAt: Set(free)) {
+            let clone = Apply(node.op, node.inputs.map { map[$0] ?? $0 })
+            for (old, new) in zip(node.outputs, clone.outputs) { map[old] = new }
+        }
+        return dims.map { $0.map { map[$0] ?? $0 } }
+    }
+}
