@@ -271,13 +271,46 @@ private let shapeCases: [ShapeCase] = {
         #expect(throws: TheanoError.self) { try function([x, y], sum.shape, mode: .fastCompile)([1.0, 2, 3], [1.0, 2]) }
     }
 
-    @Test func reshapeToItsOwnShapeIsStillRemovedOnceTheSizesAreLifted() throws {
+    @Test func aReshapeToTheShapeItAlreadyHasIsRemovedWhenTheSizesAreWrittenAnotherWay() throws {
         let x = dmatrix("x")
-        let e = exp(x)
-        let r = e.reshape([e.shape[0], e.shape[1]])
+        // exp(x) has x's shape, so this reshape changes nothing.
+        let r = exp(x).reshape([x.shape[0], x.shape[1]])
         let f = try function([x], r)
         #expect(!f.graph.toposort.contains { $0.op is Reshape })
         #expect(try f(sample([2, 3])) == function([x], r, mode: Mode.none)(sample([2, 3])))
+    }
+
+    /// A value the function computes anyway gives its shape for free: reading it adds no arithmetic,
+    /// and its op checks as it runs.
+    @Test func theShapeOfAValueComputedAnywayIsReadFromIt() throws {
+        let a = dmatrix("a"), b = dmatrix("b")
+        let joined = concatenate([a, b])
+        let f = try function([a, b], [joined * 2, joined.shape])
+        #expect(f.graph.toposort.contains { $0.op is Join } && f.graph.toposort.contains { $0.op is ShapeOp })
+        #expect(!f.graph.toposort.contains { ($0.op as? Elemwise)?.scalarOp == .add })
+        #expect(try f.call([sample([2, 3]), sample([1, 3])])[1].scalars(as: Int64.self) == [3, 3])
+        #expect(throws: TheanoError.self) { try f.call([sample([2, 3]), sample([1, 4])]) }
+    }
+
+    /// A training step's gradient reads the shapes of values its forward pass computes (the flattened
+    /// pooled maps, the number of costs averaged): the shape rewrites must not replace those free reads
+    /// with size arithmetic.
+    @Test func aTrainingGraphGetsNoLargerFromTheShapeRewrites() throws {
+        let x = dtensor4("x"), y = lvector("y")
+        let filters = shared(sample([4, 1, 3, 3]), name: "filters"), w = shared(sample([36, 3]), name: "w")
+        let h = pool2d(relu(conv2d(x, filters)), ws: (2, 2), ignoreBorder: false)
+        let cost = categoricalCrossentropy(softmax(dot(h.flatten(outdim: 2), w)), y).mean()
+        let g = try grad(cost, wrt: [filters, w])
+        let updates = [(filters, filters - 0.1 * g[0]), (w, w - 0.1 * g[1])]
+        let with = try function([x, y], cost, updates: updates)
+        let without = try function([x, y], cost, updates: updates, mode: Mode.fastRun.excluding("shape"))
+        #expect(with.graph.toposort.count <= without.graph.toposort.count,
+                "\(with.graph.toposort.map { "\($0.op)" }) vs \(without.graph.toposort.map { "\($0.op)" })")
+        let batch = sample([2, 1, 7, 7]), labels = NDArray([Int64(0), 2], shape: [2])
+        // The gradients agree (compared without the updates, which both functions would apply).
+        let gradients = try function([x, y], g).call([batch, labels])
+        let plainGradients = try function([x, y], g, mode: Mode.fastRun.excluding("shape")).call([batch, labels])
+        #expect(zip(gradients, plainGradients).allSatisfy { close($0.doubles, $1.doubles, tolerance: 1e-12) })
     }
 
     @Test func aShapeStaysAnErrorWhenTheIndexIsOutOfRange() throws {

@@ -1,7 +1,7 @@
 /// Theano's shape feature, as local rewrites: the shape of every variable follows from its inputs'
-/// shapes through its op's `inferShape`, and `shape(expr)` and `Shape_i(expr)` are replaced by that, one
-/// node at a time until only the graph's inputs (and ops that cannot tell a shape without running) are
-/// asked for theirs. So `function([x], (x ** 2).shape)` computes no power, and the shape of a
+/// shapes through its op's `inferShape`, and `shape(expr)` and `Shape_i(expr)` are replaced by that,
+/// through every node that would run only for its shape, until the graph's inputs, values computed
+/// anyway, or ops that cannot tell a shape without running are asked for theirs. So `function([x], (x ** 2).shape)` computes no power, and the shape of a
 /// `concatenate` adds sizes instead of joining.
 ///
 /// The consequence Theano documents follows: a shape computed this way does not run the op, so it does
@@ -17,25 +17,59 @@ enum ShapeFeature {
         return shapes[v.index].map(SymbolicShape.int64)
     }
 
-    /// `Shape_i{i}(op(…)) → inferShape(op)[i]` (Theano's `local_track_shape_i`).
-    static let shapeILift = LocalRewrite("local_shape_i_lift", tags: ["canonicalize", "shape"]) { node in
-        guard let op = node.op as? ShapeI, let dims = inferred(node.inputs[0]) else { return nil }
-        let size = dims[op.axis]
-        // An op answering with the very size it is asked about would make the rewrite loop.
-        if let owner = size.owner, owner.op is ShapeI, owner.inputs[0] === node.inputs[0] { return nil }
-        return [size]
+    /// Whether `v`'s node runs anyway: one of its outputs is a graph output or read by something other
+    /// than a shape, or than the nodes in `skipped`, which a lifting is already looking through.
+    static func runsAnyway(_ v: TensorVariable, in graph: FunctionGraph, skipping skipped: Set<ObjectIdentifier>) -> Bool {
+        let outputs = v.owner?.outputs ?? [v]
+        return outputs.contains { out in
+            graph.clientsOf(out).contains { client in
+                guard let node = client.node else { return true }
+                return !skipped.contains(ObjectIdentifier(node)) && !(node.op is ShapeOp || node.op is ShapeI)
+            }
+        }
     }
 
+    /// The shape of `v`, lifted through every node that runs only for its shape: a node that runs anyway
+    /// gives its shape for free, so reading it adds no arithmetic to the graph (and its op checks).
+    static func lifted(_ v: TensorVariable, in graph: FunctionGraph) -> [TensorVariable]? {
+        var skipped = Set<ObjectIdentifier>(), memo: [TensorVariable: [TensorVariable]] = [:]
+        func shape(_ u: TensorVariable, depth: Int) -> [TensorVariable] {
+            if let known = memo[u] { return known }
+            var result = SymbolicShape.of(u)
+            if depth > 0, let node = u.owner, !runsAnyway(u, in: graph, skipping: skipped) {
+                skipped.insert(ObjectIdentifier(node))
+                if let shapes = node.op.inferShape(node.inputs, node.inputs.map { shape($0, depth: depth - 1) }),
+                   shapes.count == node.outputCount, shapes[u.index].count == u.ndim {
+                    result = shapes[u.index].map(SymbolicShape.int64)
+                }
+            }
+            memo[u] = result
+            return result
+        }
+        guard v.owner != nil, !runsAnyway(v, in: graph, skipping: []) else { return nil }
+        return shape(v, depth: 256)
+    }
+
+    /// `Shape_i{i}(op(…)) → inferShape(op)[i]` (Theano's `local_track_shape_i`), through every node that
+    /// would run only for its shape.
+    static let shapeILift = LocalRewrite("local_shape_i_lift", tags: ["canonicalize", "shape"], inGraph: { node, graph in
+        guard let op = node.op as? ShapeI, let dims = lifted(node.inputs[0], in: graph) else { return nil }
+        let size = dims[op.axis]
+        // Nothing to lift: the size is this very node's question.
+        if let owner = size.owner, owner.op is ShapeI, owner.inputs[0] === node.inputs[0] { return nil }
+        return [size]
+    })
+
     /// `shape(op(…)) → [inferShape(op)…]` (Theano's `local_shape_to_shape_i` with the feature's sizes).
-    static let shapeToVector = LocalRewrite("local_shape_to_make_vector", tags: ["canonicalize", "shape"]) { node in
+    static let shapeToVector = LocalRewrite("local_shape_to_make_vector", tags: ["canonicalize", "shape"], inGraph: { node, graph in
         guard node.op is ShapeOp else { return nil }
         let x = node.inputs[0]
         if x.ndim == 0 { return [constant(NDArray([Int64](), shape: [0]))] }
-        guard let dims = inferred(x) else { return nil }
+        guard let dims = lifted(x, in: graph) else { return nil }
         let values = dims.compactMap(SymbolicShape.value)
         if values.count == dims.count { return [constant(NDArray(values, shape: [values.count]))] }
         return [makeVector(dims)]
-    }
+    })
 
     /// `[a, b, c][i] → b` for a constant `i` (Theano's `local_subtensor_make_vector`).
     static let subtensorOfVector = LocalRewrite("local_subtensor_make_vector", tags: ["canonicalize", "shape"]) { node in
