@@ -28,10 +28,13 @@ public enum ArticleExamples {
         Example("random-seeding", "Seeding one stream, and copying state between streams", seedingAndCopying),
         Example("random-symbolic", "Draws whose shape and parameters are graph variables", symbolicDraws),
         Example("rewrites", "What the optimizer did to a graph", optimizerAtWork),
+        Example("shapes", "Shapes from the inputs' shapes, without running the ops", shapesWithoutRunning),
         Example("modes", "Choosing rewrites with a mode", choosingRewrites),
         Example("nan-guard", "NanGuardMode finds the node that made a NaN", nanGuard),
         Example("debug-mode", "DebugMode checks every node against the unoptimized graph", debugMode),
         Example("profile", "Profiling a function", profiling),
+        Example("print-op", "Print shows a value each time the function computes it", printingValues),
+        Example("specify-shape", "specifyShape checks a shape when the function runs", specifyingAShape),
         Example("backends", "The same function on two backends", twoBackends),
         Example("backend-plugin", "Registering a backend", registeringABackend),
         Example("config", "The settings in use", configuration),
@@ -320,6 +323,42 @@ public enum ArticleExamples {
             try f([-1.0, 2.0])
         } catch let error as TheanoError {
             print(error.message)
+        }
+        return f
+    }
+
+    static func shapesWithoutRunning() throws -> (any GraphShowing)? {
+        let x = dmatrix("x"), y = dmatrix("y")
+        let square = try function([x], (x ** 2).shape)
+        print("(x ** 2).shape runs:", square.graph.toposort.map { "\($0.op)" })
+        let joined = try function([x, y], concatenate([x, y]).shape)
+        print("concatenate([x, y]).shape runs:", joined.graph.toposort.map { "\($0.op)" })
+        print("for 2×3 and 1×3:", try joined([[1.0, 2, 3], [4, 5, 6]], [[7.0, 8, 9]]))
+        // The ops do not run, so they check nothing: a sum of a 2×3 and a 1×2 matrix has a shape.
+        let sum = try function([x, y], (x + y).shape)
+        print("(x + y).shape for 2×3 and 1×2:", try sum([[1.0, 2, 3], [4, 5, 6]], [[7.0, 8]]))
+        return joined
+    }
+
+    static func printingValues() throws -> (any GraphShowing)? {
+        let x = dvector("x")
+        // Lines go to standard output unless `to:` says otherwise; here, to this page's transcript.
+        let shown = PrintDestination { line in print(line) }
+        let doubled = Print("x is", to: shown)(x) * 2
+        let f = try function([x], Print("doubled", attributes: [.shape, .minAndMax], to: shown)(doubled).sum())
+        print("f([1, 2]) =", try f([1.0, 2.0]))
+        print("f([3]) =", try f([3.0]))
+        return f
+    }
+
+    static func specifyingAShape() throws -> (any GraphShowing)? {
+        let x = dmatrix("x")
+        let f = try function([x], specifyShape(x, [2, nil]).sum())
+        print("a 2×3 matrix:", try f([[1.0, 2, 3], [4, 5, 6]]))
+        do {
+            try f([[1.0, 2, 3]])
+        } catch let error as TheanoError {
+            print(error.message.split(separator: "\n")[0])
         }
         return f
     }

@@ -106,6 +106,9 @@ public enum DocsGenerator {
         "local_dimshuffle_lift": "`dimshuffle(dimshuffle(x)) → dimshuffle(x)`; an identity dimshuffle disappears.",
         "local_useless_shape_ops": "`reshape(x, shape(x)) → x`, `x[:] → x`, a rebroadcast that changes nothing disappears.",
         "local_shape_to_shape_i": "`shape(x)[i] → Shape_i{i}(x)` for a constant `i`.",
+        "local_shape_to_make_vector": "`shape(op(…)) → [inferShape(op)…]`: the shape from the inputs' shapes, without running `op` (when nothing else needs its value).",
+        "local_shape_i_lift": "`Shape_i{i}(op(…)) → inferShape(op)[i]`, e.g. `Shape_i{0}(x ** 2) → Shape_i{0}(x)`, `Shape_i{0}(concatenate([a, b])) → Shape_i{0}(a) + Shape_i{0}(b)`.",
+        "local_subtensor_make_vector": "`[a, b, c][i] → b` for a constant `i` inside the vector.",
         "local_stabilize": "`1 / (1 + exp(-x)) → sigmoid(x)`, `log(1 + x) → log1p(x)`, `exp(x) - 1 → expm1(x)`, "
             + "`log(1 + exp(x)) → softplus(x)`, `log(sigmoid(x)) → -softplus(-x)`, `log(1 - sigmoid(x)) → -softplus(x)`.",
         "local_log_sum_exp": "`log(sum(exp(x))) → m + log(sum(exp(x - m)))` with `m = max(x)`, which cannot overflow.",

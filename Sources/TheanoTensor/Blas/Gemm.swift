@@ -17,6 +17,8 @@ public struct Gemm: Op {
         return [c]
     }
 
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [inputShapes[0]] }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         [try combine(inputs, multiply: referenceMatrixMultiply)]
     }

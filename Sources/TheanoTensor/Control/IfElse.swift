@@ -18,6 +18,23 @@ public struct IfElse: SubgraphOp {
         return thenBox.graph.outputs.map(\.type)
     }
 
+    /// Each branch's shapes from the shapes of the variables it reads, chosen by the condition; neither
+    /// branch runs (Theano's `IfElse.infer_shape`). None when a size needs a value computed in a branch.
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        func branch(_ graph: InnerGraph, _ positions: [Int?]) -> [[TensorVariable]]? {
+            SymbolicShape.innerShapes(graph) { k in positions.firstIndex(of: k).map { inputs[1 + $0] } }
+        }
+        guard let then = branch(thenBox.graph, thenPositions), let otherwise = branch(elseBox.graph, elsePositions) else { return nil }
+        let taken = neq(inputs[0], 0)
+        return zip(then, otherwise).map { pair in
+            zip(pair.0, pair.1).map { a, b in
+                if a === b { return a }
+                if let x = SymbolicShape.value(a), let y = SymbolicShape.value(b), x == y { return a }
+                return `switch`(taken, a, b)
+            }
+        }
+    }
+
     package func perform(_ inputs: [NDArray], subgraphs: [any Program]) throws -> [NDArray] {
         let taken = inputs[0].item(as: Double.self) != 0
         let (branch, positions, program) = taken ? (thenBox.graph, thenPositions, subgraphs[0]) : (elseBox.graph, elsePositions, subgraphs[1])

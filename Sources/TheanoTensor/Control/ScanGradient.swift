@@ -41,6 +41,11 @@ public struct ScanGrad: SubgraphOp {
         return inputs[1..<count].map { TensorType($0.dtype.isDiscrete ? .float64 : $0.dtype, $0.broadcastable) }
     }
 
+    /// Each gradient has the shape of the scan input it belongs to.
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        Array(inputShapes[1..<(inputs.count - 2 * forward.outputTaps.count)])
+    }
+
     package func perform(_ inputs: [NDArray], subgraphs: [any Program]) throws -> [NDArray] {
         let k = forward.outputTaps.count
         let scanInputs = Array(inputs[0..<(inputs.count - 2 * k)])

@@ -55,12 +55,9 @@ public struct Elemwise: Op {
     }
 
     public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
-        let ndim = inputs[0].ndim
-        return [(0..<ndim).map { d in
-            // The first input whose dimension does not broadcast fixes the size.
-            let i = inputs.firstIndex { !$0.broadcastable[d] } ?? 0
-            return inputShapes[i][d]
-        }]
+        // The first input whose dimension does not broadcast fixes the size (the largest, for nodes built
+        // by rewrites, where any size 1 broadcasts). The check that they agree is `perform`'s.
+        [SymbolicShape.broadcast(inputShapes, inputBroadcastable == nil ? nil : inputs.map(\.broadcastable))]
     }
 
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {

@@ -28,7 +28,7 @@ public indirect enum ScalarOp: Hashable, Sendable, CustomStringConvertible {
     /// `clip(x, lo, hi)`.
     case clip
     case cast(DType)
-    /// `second(a, b)`: b broadcast to a's shape (Theano's `fill`).
+    /// `second(a, b)`: b broadcast to a's shape (Theano's `fill`; `pp` prints it `fill(a, b)`, as Theano does).
     case second
     /// Several scalar ops fused into one loop body.
     case composite(Composite)
@@ -327,7 +327,7 @@ public indirect enum ScalarOp: Hashable, Sendable, CustomStringConvertible {
                      gradient: { x, _, gz in [x[0].dtype.isDiscrete ? nil : TheanoTensor.cast(gz, x[0].dtype)] },
                      evaluation: .cast(d), real: .unary({ $0 }, { $0 }), c: "$0", exactWhenRounded: true)
         case .second:
-            return D(name: "second", arity: 2, output: .input(1), gradient: { x, _, gz in [zeros(x[0]), gz] },
+            return D(name: "second", arity: 2, output: .input(1), printing: .named("fill"), gradient: { x, _, gz in [zeros(x[0]), gz] },
                      real: .binary({ $1 }, { $1 }), integer: .binary { $1 }, boolean: .binary { $1 }, complex: .binary({ $1 }, { $1 }),
                      c: "$1", exactWhenRounded: true)
         case .composite(let c):

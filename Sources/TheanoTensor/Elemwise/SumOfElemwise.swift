@@ -13,6 +13,11 @@ public struct SumOfElemwise: Op {
         sum.outputTypes(elemwise.outputTypes(inputs))
     }
 
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        guard let shape = elemwise.inferShape(inputs, inputShapes)?.first else { return nil }
+        return [shape.indices.filter { !sum.axes.contains($0) }.map { shape[$0] }]
+    }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         try sum.perform(try elemwise.perform(inputs))
     }

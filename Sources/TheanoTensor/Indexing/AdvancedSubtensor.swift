@@ -12,6 +12,8 @@ public struct AdvancedSubtensor1: Op {
         return [TensorType(inputs[0].dtype, [false] + inputs[0].broadcastable.dropFirst())]
     }
 
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [[inputShapes[1][0]] + inputShapes[0].dropFirst()] }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let x = inputs[0].contiguous()
         let rows = try RowIndices.resolve(inputs[1], size: x.shape[0], input: 1, axis: axis)
@@ -46,6 +48,8 @@ public struct AdvancedIncSubtensor1: Op {
                      "\(setInstead ? "setSubtensor" : "incSubtensor")(x[indices], y): y of rank \(inputs[1].ndim) does not fit rows of \(inputs[0])")
         return [inputs[0]]
     }
+
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [inputShapes[0]] }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         // An increment accumulates in the wider dtype and casts once at the end (see `IncSubtensor`).
@@ -109,6 +113,8 @@ public struct MaskPositions: Op {
                      "x[mask]: needs a boolean mask and the tensor it indexes, of a rank at least the mask's, got \(inputs)")
         return [TensorType(.int64, [false])]
     }
+    /// None: the length is the number of true elements, known only from the values.
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { nil }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (mask, x) = (inputs[0], inputs[1])
         // numpy's IndexError: a mask of the wrong length, or a transposed one, is not read as another mask.

@@ -19,6 +19,19 @@ public struct Subtensor: Op {
         return [TensorType(x.dtype, pattern)]
     }
 
+    /// An index drops its axis, a slice has Python's `slice.indices` length, the rest stay. The bounds
+    /// check is `perform`'s: a shape alone does not make it.
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        var values = inputs.dropFirst().makeIterator()
+        var shape: [TensorVariable] = []
+        for (axis, item) in items.enumerated() {
+            guard case .slice(let hasStart, let hasStop, let hasStep) = item else { _ = values.next(); continue }
+            let start = hasStart ? values.next() : nil, stop = hasStop ? values.next() : nil, step = hasStep ? values.next() : nil
+            shape.append(SymbolicShape.sliceLength(start: start, stop: stop, step: step, size: inputShapes[0][axis]))
+        }
+        return [shape + inputShapes[0].dropFirst(items.count)]
+    }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let x = inputs[0]
         let (ranges, dropped) = try IndexResolution.resolve(items, inputs.dropFirst().map { Int($0.item(as: Int64.self)) }, shape: x.shape)
@@ -66,6 +79,8 @@ public struct IncSubtensor: Op {
         precondition(inputs[1].ndim <= region.ndim, "\(setInstead ? "setSubtensor" : "incSubtensor"): the value of rank \(inputs[1].ndim) does not fit a region of rank \(region.ndim)")
         return [inputs[0]]
     }
+
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [inputShapes[0]] }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let x = inputs[0].copy()

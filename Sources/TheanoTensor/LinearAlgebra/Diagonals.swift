@@ -78,6 +78,15 @@ public struct ExtractDiag: Op {
         return (Swift.max(0, Swift.min(m - row, n - column)), row, column)
     }
 
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        let x = inputShapes[0]
+        let kept = x.indices.filter { $0 != axis1 && $0 != axis2 }.map { x[$0] }
+        let (row, column) = (Swift.max(0, -offset), Swift.max(0, offset))
+        let length = SymbolicShape.max(SymbolicShape.constant(0), SymbolicShape.min(SymbolicShape.sub(x[axis1], SymbolicShape.constant(row)),
+                                                                                  SymbolicShape.sub(x[axis2], SymbolicShape.constant(column))))
+        return [kept + [length]]
+    }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let y = inputs[0].transposed(ExtractDiag.movingLast(inputs[0].ndim, axis1, axis2)).contiguous()
         let (m, n) = (y.shape[y.ndim - 2], y.shape[y.ndim - 1])
@@ -116,6 +125,8 @@ public struct DiagonalScatter: Op {
         precondition(inputs[1].ndim == inputs[0].ndim - 1, "DiagonalScatter: diagonal values of rank \(inputs[1].ndim) for a tensor of rank \(inputs[0].ndim)")
         return [TensorType(inputs[1].dtype, inputs[0].broadcastable)]
     }
+
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [inputShapes[0]] }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (x, d) = (inputs[0], inputs[1])
@@ -171,6 +182,13 @@ public struct AllocDiag: Op {
         axes.insert(ndim - 1, at: axis1)
         axes.insert(ndim, at: axis2)
         return axes
+    }
+
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        let x = inputShapes[0]
+        let size = SymbolicShape.add(x[x.count - 1], SymbolicShape.constant(Swift.abs(offset)))
+        let layout = Array(x.dropLast()) + [size, size]
+        return [permutation(x.count).map { layout[$0] }]
     }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {

@@ -95,6 +95,12 @@ public struct Eigh: DenseKernelOp {
         return [TensorType(dtype, batch + [false]), TensorType(dtype, batch + [false, false])]
     }
 
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        let n = inputShapes[0][inputShapes[0].count - 1]
+        let batch = SymbolicShape.broadcast(inputShapes.map { Array($0.dropLast(2)) }, inputs.map { Array($0.broadcastable.dropLast(2)) })
+        return [batch + [n], batch + [n, n]]
+    }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] { try compute(inputs, LinearAlgebraKernels.builtIn) }
 
     package func compute(_ inputs: [NDArray], _ kernels: any DenseLinearAlgebra) throws -> [NDArray] {
@@ -176,7 +182,7 @@ public struct Eigvalsh: DenseKernelOp {
     }
 
     public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
-        inputs.count == 1 ? [Array(inputShapes[0].dropLast())] : nil
+        [Eigh(lower: lower).inferShape(inputs, inputShapes)![0]]
     }
 
     /// Ā = v·diag(w̄)·vᵀ and, generalized, B̄ = −v·diag(w̄∘w)·vᵀ, from ``Eigh``'s vectors; folded onto

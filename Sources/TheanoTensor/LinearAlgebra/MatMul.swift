@@ -15,6 +15,13 @@ public struct MatMul: Op {
         return [TensorType(DType.upcast(a.dtype, b.dtype), pattern)]
     }
 
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        let (a, b) = (inputShapes[0], inputShapes[1])
+        let batch = SymbolicShape.broadcast([Array(a.dropLast(2)), Array(b.dropLast(2))],
+                                            batchFlags == nil ? nil : inputs.map { Array($0.broadcastable.dropLast(2)) })
+        return [batch + [a[a.count - 2], b[b.count - 1]]]
+    }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         [try product(inputs, multiply: referenceMatrixMultiply)]
     }

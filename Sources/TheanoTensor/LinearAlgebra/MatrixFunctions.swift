@@ -15,6 +15,11 @@ public struct MatrixPinv: DenseKernelOp {
         return [TensorType(LinearAlgebra.outputDType([x.dtype], "pinv"), Array(x.broadcastable.dropLast(2)) + [x.broadcastable[x.ndim - 1], x.broadcastable[x.ndim - 2]])]
     }
 
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        let x = inputShapes[0]
+        return [Array(x.dropLast(2)) + [x[x.count - 1], x[x.count - 2]]]
+    }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] { try compute(inputs, LinearAlgebraKernels.builtIn) }
 
     package func compute(_ inputs: [NDArray], _ kernels: any DenseLinearAlgebra) throws -> [NDArray] {
@@ -120,6 +125,9 @@ public struct Lstsq: DenseKernelOp {
         return [TensorType(dtype, b.ndim == 1 ? [false] : [false, b.broadcastable[1]]), TensorType(dtype, [false]),
                 TensorType(.int32, []), TensorType(dtype, [false])]
     }
+
+    /// None: the residuals are empty or not depending on the rank, known only from the values.
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { nil }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] { try compute(inputs, LinearAlgebraKernels.builtIn) }
 

@@ -14,6 +14,14 @@ public struct SVD: DenseKernelOp {
         return computeUV ? [matrix, s, matrix] : [s]
     }
 
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        let x = inputShapes[0], batch = Array(x.dropLast(2))
+        let (m, n) = (x[x.count - 2], x[x.count - 1])
+        let k = SymbolicShape.min(m, n)
+        guard computeUV else { return [batch + [k]] }
+        return fullMatrices ? [batch + [m, m], batch + [k], batch + [n, n]] : [batch + [m, k], batch + [k], batch + [k, n]]
+    }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] { try compute(inputs, LinearAlgebraKernels.builtIn) }
 
     package func compute(_ inputs: [NDArray], _ kernels: any DenseLinearAlgebra) throws -> [NDArray] {
@@ -108,6 +116,17 @@ public struct QR: DenseKernelOp {
         return mode == .r ? [matrix] : [matrix, matrix]
     }
 
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        let x = inputShapes[0], batch = Array(x.dropLast(2))
+        let (m, n) = (x[x.count - 2], x[x.count - 1])
+        let k = SymbolicShape.min(m, n)
+        switch mode {
+        case .reduced: return [batch + [m, k], batch + [k, n]]
+        case .complete: return [batch + [m, m], batch + [m, n]]
+        case .r: return [batch + [k, n]]
+        }
+    }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] { try compute(inputs, LinearAlgebraKernels.builtIn) }
 
     package func compute(_ inputs: [NDArray], _ kernels: any DenseLinearAlgebra) throws -> [NDArray] {
@@ -166,9 +185,12 @@ public struct QR: DenseKernelOp {
 /// Passes its first input through when its second (a boolean scalar) holds, else throws `message`:
 /// for gradients whose validity depends on sizes known only when the function runs.
 package struct RuntimeCheck: Op {
+    package init(message: String) { self.message = message }
     package let message: String
     package var description: String { "RuntimeCheck" }
     package func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [inputs[0]] }
+    /// The input's shape; the check itself does not run for the shape alone.
+    package func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [inputShapes[0]] }
     package func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         guard inputs[1].item(as: Bool.self) else { throw OpFailure(.unsupported, message) }
         return [inputs[0]]

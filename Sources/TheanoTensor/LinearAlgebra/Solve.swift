@@ -70,9 +70,10 @@ extension BatchedSolve {
     }
 
     package func solveShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
-        // Without broadcasting (equal batch ranks) the result has b's shape.
-        inputs[0].ndim - 2 == inputs[1].ndim - bNdim && inputs[0].broadcastable.dropLast(2) == inputs[1].broadcastable.dropLast(bNdim)
-            ? [inputShapes[1]] : nil
+        // The batch axes broadcast; the core axes are b's (whose rows `perform` checks against A).
+        let batch = SymbolicShape.broadcast([Array(inputShapes[0].dropLast(2)), Array(inputShapes[1].dropLast(bNdim))],
+                                            batchFlags == nil ? nil : LinearAlgebra.batchFlags(inputs.map(\.type), core: [2, bNdim]))
+        return [batch + inputShapes[1].suffix(bNdim)]
     }
 }
 

@@ -68,6 +68,27 @@ public struct Conv2D: Op {
         return [TensorType(DType.upcast(inputs[0].dtype, inputs[1].dtype).upgradedToFloat, [inputs[0].broadcastable[0], inputs[1].broadcastable[0], false, false])]
     }
 
+    /// `ConvSettings.geometry` written symbolically: (h + 2·pad − extent) // stride + 1.
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        let S = SymbolicShape.self
+        let (x, f) = (inputShapes[0], inputShapes[1])
+        func size(_ n: TensorVariable, _ k: TensorVariable, dilation: Int, stride: Int, explicit: Int) -> TensorVariable {
+            let pad: TensorVariable
+            switch settings.border {
+            case .valid: pad = S.constant(0)
+            case .full: pad = S.sub(k, S.constant(1))
+            case .half: pad = S.floorDiv(k, S.constant(2))
+            case .explicit: pad = S.constant(explicit)
+            }
+            let extent = S.add(S.mul(S.sub(k, S.constant(1)), S.constant(dilation)), S.constant(1))
+            return S.add(S.floorDiv(S.sub(S.add(n, S.mul(S.constant(2), pad)), extent), S.constant(stride)), S.constant(1))
+        }
+        var (eh, ew) = (0, 0)
+        if case .explicit(let h, let w) = settings.border { (eh, ew) = (h, w) }
+        return [[x[0], f[0], size(x[2], f[2], dilation: settings.dilation.0, stride: settings.subsample.0, explicit: eh),
+                 size(x[3], f[3], dilation: settings.dilation.1, stride: settings.subsample.1, explicit: ew)]]
+    }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (x, f) = (inputs[0], inputs[1])
         try ConvShapes.checkShapes(x, f)
@@ -86,10 +107,12 @@ public struct Conv2D: Op {
 
 /// The gradient of a convolution with respect to its input: col2im of filtersᵀ · gz.
 public struct Conv2DGradInputs: Op {
+    package init(settings: ConvSettings) { self.settings = settings }
     /// The convolution's border, strides, dilation and flip.
     public let settings: ConvSettings
     public var description: String { "Conv2DGradInputs" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [TensorType(inputs[1].dtype, inputs[2].broadcastable)] }
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [inputShapes[2]] }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (f, gz, x) = (inputs[0], inputs[1], inputs[2])
         let g = try settings.geometry(x.shape[2], x.shape[3], f.shape[2], f.shape[3])
@@ -102,10 +125,12 @@ public struct Conv2DGradInputs: Op {
 
 /// The gradient of a convolution with respect to its filters: gz · colsᵀ, summed over the batch.
 public struct Conv2DGradWeights: Op {
+    package init(settings: ConvSettings) { self.settings = settings }
     /// The convolution's border, strides, dilation and flip.
     public let settings: ConvSettings
     public var description: String { "Conv2DGradWeights" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [TensorType(inputs[1].dtype, inputs[2].broadcastable)] }
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [inputShapes[2]] }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (x, gz, f) = (inputs[0], inputs[1], inputs[2])
         let g = try settings.geometry(x.shape[2], x.shape[3], f.shape[2], f.shape[3])

@@ -1,5 +1,6 @@
 /// -log(p[i, y_i]) for each row of class probabilities `p` and integer labels `y`.
 public struct CrossentropyCategorical1Hot: Op {
+    package init() {  }
     public var description: String { "CrossentropyCategorical1Hot" }
 
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
@@ -7,6 +8,8 @@ public struct CrossentropyCategorical1Hot: Op {
                      "categoricalCrossentropy: needs a matrix of probabilities and an integer label vector, got \(inputs[0]) and \(inputs[1])")
         return [TensorType(inputs[0].dtype.upgradedToFloat, [false])]
     }
+
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [[inputShapes[0][0]]] }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (p, rows, classes) = (inputs[0].doubles, inputs[0].shape[0], inputs[0].shape[1])
@@ -23,8 +26,10 @@ public struct CrossentropyCategorical1Hot: Op {
 
 /// The gradient of ``CrossentropyCategorical1Hot``: -gz / p at the label positions, zero elsewhere.
 public struct CrossentropyCategorical1HotGrad: Op {
+    package init() {  }
     public var description: String { "CrossentropyCategorical1HotGrad" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [TensorType(inputs[1].dtype.upgradedToFloat, [false, false])] }
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [inputShapes[1]] }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let gz = inputs[0].doubles, p = inputs[1].doubles
         let (rows, classes) = (inputs[1].shape[0], inputs[1].shape[1])
@@ -50,6 +55,8 @@ public struct CrossentropySoftmax1Hot: Op {
         return [TensorType(inputs[0].dtype.upgradedToFloat, [false])]
     }
 
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [[inputShapes[0][0]]] }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (rows, classes) = (inputs[0].shape[0], inputs[0].shape[1])
         let labels = try LabelCheck.labels(inputs[1], rows: rows, classes: classes, input: 1)
@@ -72,6 +79,7 @@ public struct OneHot: Op {
     package init() {  }
     public var description: String { "OneHot" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [TensorType(.int8, [false, false])] }
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [[SymbolicShape.product(inputShapes[0]), SymbolicShape.int64(inputs[1])]] }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let classes = Int(inputs[1].item(as: Int64.self)), rows = inputs[0].count
         // The number of classes is a value: a negative or huge one is an error before anything else.

@@ -46,6 +46,27 @@ public struct Pool2D: Op {
         return (Swift.max(start, 0), Swift.min(end, n), end - start)
     }
 
+    /// `outputSize` written symbolically.
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        let S = SymbolicShape.self
+        func size(_ n: TensorVariable, _ axis: Int) -> TensorVariable {
+            let (w, s) = (S.constant(ws[axis]), S.constant(stride[axis]))
+            let one = S.constant(1)
+            let pooled: TensorVariable
+            if ignoreBorder {
+                pooled = S.max(S.constant(0), S.add(S.floorDiv(S.sub(S.add(n, S.constant(2 * pad[axis])), w), s), one))
+            } else if stride[axis] >= ws[axis] {
+                pooled = S.add(S.floorDiv(S.sub(n, one), s), one)
+            } else {
+                pooled = S.add(S.max(S.constant(0), S.floorDiv(S.add(S.sub(S.sub(n, one), w), s), s)), one)
+            }
+            if let k = S.value(n) { return k == 0 ? S.constant(0) : pooled }
+            return `switch`(eq(n, 0), S.constant(0), pooled)
+        }
+        let x = inputShapes[0], nd = x.count
+        return [Array(x.dropLast(2)) + [size(x[nd - 2], 0), size(x[nd - 1], 1)]]
+    }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let x = inputs[0]
         let (h, w) = (x.shape[x.ndim - 2], x.shape[x.ndim - 1])
@@ -85,10 +106,13 @@ public struct Pool2D: Op {
 
 /// Routes the pooled gradient back: to the maximum of each window, or spread over it.
 public struct Pool2DGrad: Op {
+    package init(pool: Pool2D) { self.pool = pool }
     /// The pooling whose gradient this is.
     public let pool: Pool2D
     public var description: String { "Pool2DGrad{\(pool.mode.rawValue)}" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [inputs[0]] }
+
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [inputShapes[0]] }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (x, z, gz) = (inputs[0], inputs[1], inputs[2])

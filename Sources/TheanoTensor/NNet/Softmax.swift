@@ -9,6 +9,8 @@ public struct Softmax: Op {
         return [TensorType(inputs[0].dtype.upgradedToFloat, inputs[0].broadcastable)]
     }
 
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [inputShapes[0]] }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         [AxisKernels.softmax(inputs[0].astype(inputs[0].dtype.upgradedToFloat), axis: axis, log: false)]
     }
@@ -33,6 +35,8 @@ public struct SoftmaxGrad: Op {
     package static func expression(_ gz: TensorVariable, _ sm: TensorVariable, axis: Int) -> TensorVariable {
         (gz - (gz * sm).sum(axis: axis, keepdims: true)) * sm
     }
+
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [inputShapes[1]] }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (gz, sm) = (inputs[0], inputs[1])
@@ -63,6 +67,8 @@ public struct LogSoftmax: Op {
         precondition(axis >= 0 && axis < inputs[0].ndim, "logSoftmax: axis \(axis) is outside a tensor of rank \(inputs[0].ndim)")
         return [TensorType(inputs[0].dtype.upgradedToFloat, inputs[0].broadcastable)]
     }
+
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [inputShapes[0]] }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         [AxisKernels.softmax(inputs[0].astype(inputs[0].dtype.upgradedToFloat), axis: axis, log: true)]

@@ -61,6 +61,11 @@ public struct RandomDraw: StatefulOp {
         return [inputs[0], TensorType(dtype, size.map { _ in false })]
     }
 
+    /// The state keeps its shape; a draw of fixed size has it statically. Neither needs the draw to run.
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        shapeSource == .fixed ? [inputShapes[0], size.map(SymbolicShape.constant)] : nil
+    }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         if shapeSource != .fixed || parametersAreInputs { return try performSymbolic(inputs) }
         let state = inputs[0].scalars(as: Int64.self)

@@ -136,6 +136,7 @@ public struct Reduce: Op {
 
 /// The index of the largest (or smallest) element along one axis, or over the flattened tensor.
 public struct ArgReduce: Op {
+    package init(isMax: Bool, axis: Int?) { self.isMax = isMax; self.axis = axis }
     /// Whether this finds the maximum (else the minimum).
     public let isMax: Bool
     /// nil reduces the flattened tensor.
@@ -148,6 +149,11 @@ public struct ArgReduce: Op {
         guard let axis else { return [TensorType(.int64, [])] }
         precondition(axis >= 0 && axis < x.ndim, "\(isMax ? "argmax" : "argmin"): axis \(axis) out of range for rank \(x.ndim)")
         return [TensorType(.int64, x.broadcastable.enumerated().filter { $0.offset != axis }.map(\.element))]
+    }
+
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        guard let axis else { return [[]] }
+        return [inputShapes[0].enumerated().filter { $0.offset != axis }.map(\.element)]
     }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {

@@ -12,9 +12,8 @@ package enum ShapeRewrites {
             // reshape(x, (x.shape[0], …, x.shape[n-1])), which `reshape(like: x)` and grads build.
             guard reshape.ndim == x.ndim else { return nil }
             let sizes = node.inputs.dropFirst()
-            let same = sizes.enumerated().allSatisfy { axis, size in
-                (size.owner?.op as? ShapeI)?.axis == axis && size.owner?.inputs[0] === x
-            }
+            // Compared with the shape feature's sizes, which may already have replaced `Shape_i(x)`.
+            let same = sizes.enumerated().allSatisfy { axis, size in ShapeFeature.sameSize(size, shapeI(x, axis)) }
             return same ? keep() : nil
         case let rebroadcast as Rebroadcast:
             return rebroadcast.pattern == x.broadcastable ? [x] : nil

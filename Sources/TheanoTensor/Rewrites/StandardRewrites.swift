@@ -9,7 +9,7 @@ extension RewriteDatabase {
             ConstantFolding.rewrite, ElemwiseRewrites.useless, Canonicalize.addTerms, Canonicalize.mulFactors,
             ElemwiseRewrites.dimshuffleChain, ShapeRewrites.useless, ShapeRewrites.shapeToShapeI, ElemwiseRewrites.stabilize,
             ElemwiseRewrites.logSumExp, ElemwiseRewrites.powSpecialize, ElemwiseRewrites.sumOfScaled, BlasRewrites.gemm,
-        ] + NNetRewrites.all + ScanRewrites.all + LinearAlgebraRewrites.all {
+        ] + ShapeFeature.all + NNetRewrites.all + ScanRewrites.all + LinearAlgebraRewrites.all {
             db.register(.local(rewrite), in: .rewrite)
         }
         db.register(.pass(merge), in: .remerge)

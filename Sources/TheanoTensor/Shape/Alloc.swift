@@ -11,6 +11,8 @@ public struct Alloc: Op {
         return [TensorType(inputs[0].dtype, broadcastable)]
     }
 
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [Array(inputs.dropFirst())] }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let shape = inputs.dropFirst().map { Int($0.item(as: Int64.self)) }
         let v = inputs[0]
@@ -69,6 +71,17 @@ public struct ARange: Op {
         precondition(inputs.count == 3 && inputs.allSatisfy { $0.ndim == 0 }, "arange: start, stop and step must be scalars")
         return [TensorType(dtype, [false])]
     }
+    /// numpy's length, max(0, ceil((stop - start) / step)), computed in float64 as `perform` does.
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        let values = inputs.compactMap { ($0 as? TensorConstant)?.value.reshaped([]).item(as: Double.self) }
+        if values.count == 3, values[2] != 0 {
+            let (start, stop, step) = (values[0], values[1], values[2])
+            let length = ((stop - start) / step).rounded(.up)
+            if length.isFinite && length < 0x1p62 { return [[SymbolicShape.constant(length > 0 ? Int(length) : 0)]] }
+        }
+        let (start, stop, step) = (cast(inputs[0], .float64), cast(inputs[1], .float64), cast(inputs[2], .float64))
+        return [[cast(maximum(ceil((stop - start) / step), constant(0.0)), .int64)]]
+    }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (start, stop, step) = (inputs[0].item(as: Double.self), inputs[1].item(as: Double.self), inputs[2].item(as: Double.self))
         guard step != 0 else { throw OpFailure(.badArgument, input: 2, "arange: step cannot be zero") }
@@ -106,6 +119,7 @@ public struct Eye: Op {
     public let dtype: DType
     public var description: String { "Eye{\(dtype)}" }
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [TensorType(dtype, [false, false])] }
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [[inputs[0], inputs[1]]] }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (n, m, k) = (Int(inputs[0].item(as: Int64.self)), Int(inputs[1].item(as: Int64.self)), Int(inputs[2].item(as: Int64.self)))
         let out = try NDArray(checkedZeros: [n, m], dtype: dtype, op: "eye")

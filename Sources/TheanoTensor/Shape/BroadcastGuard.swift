@@ -17,6 +17,9 @@ public struct BroadcastGuard: Op {
         return [inputs[0]]
     }
 
+    /// The first operand's shape: the guard's check does not run when only the shape is asked for.
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [inputShapes[0]] }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         _ = try Elemwise.broadcastShape(inputs.map(\.shape), patterns)
         return [inputs[0]]

@@ -12,6 +12,12 @@ public struct Join: Op {
         return [TensorType(DType.upcast(inputs.map(\.dtype)), pattern)]
     }
 
+    /// The sizes along the axis add up; the other sizes are the first input's (the check that they match
+    /// is the join's, which does not run for the shape alone).
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        [inputShapes[0].indices.map { d in d == axis ? inputShapes.map { $0[d] }.dropFirst().reduce(inputShapes[0][d], SymbolicShape.add) : inputShapes[0][d] }]
+    }
+
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let dtype = DType.upcast(inputs.map(\.dtype))
         var shape = inputs[0].shape

@@ -36,7 +36,18 @@ public struct Reshape: Op {
     public var viewMap: [Int: Int] { [0: 0] }
 
     public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
-        inputs.dropFirst().contains { ($0 as? TensorConstant)?.uniformValue == -1 } ? nil : [Array(inputs.dropFirst())]
+        // A size of -1 is the element count divided by the other sizes; a symbolic size may be -1 too.
+        let sizes = Array(inputs.dropFirst()).map(SymbolicShape.int64)
+        let total = SymbolicShape.product(inputShapes[0])
+        return [sizes.indices.map { i in
+            let size = sizes[i]
+            if let k = SymbolicShape.value(size), k >= 0 { return size }
+            let others = sizes.indices.filter { $0 != i }.map { j in
+                SymbolicShape.value(sizes[j]).map { $0 >= 0 ? sizes[j] : SymbolicShape.constant(1) } ?? `switch`(eq(sizes[j], -1), SymbolicShape.constant(1), sizes[j])
+            }
+            let inferred = SymbolicShape.floorDiv(total, SymbolicShape.product(others))
+            return SymbolicShape.value(size) != nil ? inferred : `switch`(eq(size, -1), inferred, size)
+        }]
     }
 
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
@@ -97,6 +108,9 @@ public struct Rebroadcast: Op {
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
         precondition(inputs[0].ndim == pattern.count, "Rebroadcast: pattern \(pattern) for \(inputs[0])")
         return [TensorType(inputs[0].dtype, pattern)]
+    }
+    public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
+        [zip(inputShapes[0], pattern).map { size, flag in flag ? SymbolicShape.constant(1) : size }]
     }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         for (axis, flag) in pattern.enumerated() where flag && inputs[0].shape[axis] != 1 {
