@@ -152,7 +152,7 @@ public struct StructuredDot: Op {
         let major = format == .csr ? rows : columns
         guard inputs[0].ndim == 1 else { throw OpFailure(.ndimMismatch, input: 0, "data must be a vector, got shape \(inputs[0].shape)") }
         guard inputs[1].ndim == 1, inputs[1].count == inputs[0].count else {
-            throw OpFailure(.shapeMismatch, input: 1, "data has \(inputs[0].count) values but indices has shape \(inputs[1].shape)")
+            throw OpFailure(.shapeMismatch, input: 0, "data has \(inputs[0].count) values but indices has shape \(inputs[1].shape)")
         }
         guard inputs[2].ndim == 1, inputs[2].count == major + 1 else {
             throw OpFailure(.shapeMismatch, input: 2, "indptr must have \(major + 1) entries for a \(format) matrix of shape \(shape), got shape \(inputs[2].shape)")
