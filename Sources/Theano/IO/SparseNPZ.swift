@@ -7,17 +7,25 @@ import ZIPFoundation
 public enum SparseNPZ {
     /// Writes `matrix` to `path` the way `scipy.sparse.save_npz` does; `load_npz(path)` reads it back.
     public static func save(_ matrix: SparseMatrix, to path: String, compressed: Bool = true) throws {
-        var members: [(String, Data)] = [
+        let members: [(String, Data)] = [
             ("indices", NPY.encode(matrix.indices)), ("indptr", NPY.encode(matrix.indptr)),
             ("format", encodeByteString(matrix.format.rawValue)),
             ("shape", NPY.encode(NDArray(matrix.shape.map(Int64.init), shape: [2]))), ("data", NPY.encode(matrix.data)),
         ]
-        members.sort { $0.0 < $1.0 }
+        do {
+            try write(members, to: path, compressed: compressed)
+        } catch {
+            throw TheanoError(.io, "SparseNPZ.save(to: \(path)): \(error)")
+        }
+    }
+
+    /// Writes `.npy` members (name without suffix, bytes) as an archive at `path`, atomically.
+    static func write(_ members: [(String, Data)], to path: String, compressed: Bool) throws {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         do {
             let archive = try Archive(url: temporary, accessMode: .create)
-            for (name, data) in members {
+            for (name, data) in members.sorted(by: { $0.0 < $1.0 }) {
                 try archive.addEntry(with: name + ".npy", type: .file, uncompressedSize: Int64(data.count),
                                      compressionMethod: compressed ? .deflate : .none) { position, size in
                     data.subdata(in: Int(position)..<Int(position) + size)
@@ -26,7 +34,7 @@ public enum SparseNPZ {
             guard rename(temporary.path, url.path) == 0 else { throw TheanoError(.io, "cannot move the archive into place (errno \(errno))") }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw TheanoError(.io, "SparseNPZ.save(to: \(path)): \(error)")
+            throw error
         }
     }
 
