@@ -233,6 +233,7 @@ run("C2", rewriteScaling)
 run("N1", convolutionLayer)
 run("N2", scanBackward)
 run("G1", generatedCChain)
+run("sparse", sparseLogisticRegression)
 
 // Ratios against the peers come from ../shared/bench/side-by-side.sh, which measures them in the same
 // sitting: a table from another day or machine would mean nothing.
