@@ -69,7 +69,21 @@ public struct SparseMatrix: Sendable, CustomStringConvertible {
 
     /// The dense matrix, duplicates summed.
     public func toDense() -> NDArray {
-        pattern.scatter(data.doubles).astype(data.dtype)
+        switch dtype {
+        case .float32: return scattered(Float.self)
+        case .float64: return scattered(Double.self)
+        default: return pattern.scatter(data.doubles).astype(data.dtype)
+        }
+    }
+
+    /// The dense matrix written in place, without a float64 copy of it (one 10,000 × 50,000 float32
+    /// matrix is 2 GB).
+    private func scattered<T: FloatTensorElement>(_: T.Type) -> NDArray {
+        let out = NDArray(zeros: shape, dtype: dtype)
+        let p = out.storage.pointer.assumingMemoryBound(to: T.self), columns = shape[1]
+        let values = data.scalars(as: T.self)
+        pattern.forEach { k, r, c in p[r * columns + c] += values[k] }
+        return out
     }
 
     /// The transpose, without copying: the same arrays read in the other format.
@@ -85,7 +99,7 @@ public struct SparseMatrix: Sendable, CustomStringConvertible {
         return SparseMatrix(checked: converted, data: NDArray(positions.map { values[$0] }, shape: [positions.count]).astype(dtype))
     }
 
-    /// The four parts as a compiled function takes them for a ``SparseVariable``'s `inputs`:
+    /// The four parts as a compiled function takes them for a `SparseVariable`'s `inputs`:
     /// data, indices, indptr, and the shape as an int64 vector.
     public var arguments: [NDArray] { [data, indices, indptr, NDArray(shape.map(Int64.init), shape: [2])] }
 
