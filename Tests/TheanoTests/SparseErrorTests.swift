@@ -60,6 +60,19 @@ import Testing
         #expect(sampled.contains("x has 2 rows but the pattern has shape [3, 4]"), "\(sampled)")
     }
 
+    @Test(arguments: modes)
+    func slicesAndConversionsCheckThePatternToo(_ mode: Mode) throws {
+        let x = csrMatrix("x", dtype: .float64)
+        let parts = SparseOpTests.csr.arguments
+        let bad = [parts[0], parts[1], Self.ints([0, 2, 3, 9]), parts[3]]
+        let rows = try failure(x.inputs, x[rows: 0..<2].data, bad, mode)
+        #expect(rows.contains("SparseSlice{csr, axis=0, 0:2} failed: indptr ends at 9 but there are 5 indices") && rows.contains("x.indptr"), "\(rows)")
+        let columns = try failure(x.inputs, x[columns: 1..<3].toDense(), bad, mode)
+        #expect(columns.contains("SparseSlice{csr, axis=1, 1:3} failed"), "\(columns)")
+        let sums = try failure(x.inputs, sum(x, axis: 1), bad, mode)
+        #expect(sums.contains("SparseSum{csr, axis=1} failed"), "\(sums)")
+    }
+
     @Test func valuesAreCheckedWhenTheyAreMade() throws {
         let bad = try #require(throws: TheanoError.self) {
             try SparseMatrix(format: .csc, data: NDArray([1.0], shape: [1]), indices: Self.ints([3]), indptr: Self.ints([0, 1, 1]), shape: [3, 2])
