@@ -53,8 +53,8 @@ func settle<T>(_ f: Function<T>, _ what: String) {
     print("# \(what): generated C \(f.waitForGeneratedC())")
 }
 
-func run(_ id: String, _ body: () throws -> Void) {
-    guard Selection.only == nil || Selection.only == id else { return }
+func run(_ id: String, onlyWhenNamed: Bool = false, _ body: () throws -> Void) {
+    guard Selection.only == nil ? !onlyWhenNamed : Selection.only == id else { return }
     do { try body() } catch { print("peer=swift-theano workload=\(id) status=skip reason=\"\(error)\"") }
 }
 
@@ -233,6 +233,8 @@ run("C2", rewriteScaling)
 run("N1", convolutionLayer)
 run("N2", scanBackward)
 run("G1", generatedCChain)
+// It builds a 2 GB dense matrix to compare with: `theano-bench sparse`, beside Scripts/bench-sparse-scipy.py.
+run("sparse", onlyWhenNamed: true, sparseLogisticRegression)
 
 // Ratios against the peers come from ../shared/bench/side-by-side.sh, which measures them in the same
 // sitting: a table from another day or machine would mean nothing.

@@ -37,6 +37,7 @@ public struct KernelTable: Sendable {
         table.register(Conv2DGradInputs.self) { op in { try Im2colConvolution.inputGradient(op, $0) } }
         table.register(Conv2DGradWeights.self) { op in { try Im2colConvolution.filterGradient(op, $0) } }
         LinearAlgebraKernels.register(into: &table)
+        table.register(StructuredDot.self) { op in { try SparseDot.run(op, $0) } }
         return table
     }()
 }
