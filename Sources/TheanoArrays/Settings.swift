@@ -18,4 +18,12 @@ package enum Settings {
     /// The digits data set, instead of the bundled copy.
     package static var digits: String? { environment["THEANO_DIGITS"] }
     package static var path: String? { environment["PATH"] }
+    /// The MPI library to load (a path), or `none` for single-process communicators only.
+    package static var mpiLibrary: String? { environment["THEANO_MPI"] }
+    /// Seconds a collective waits for the other ranks before it throws (default 120).
+    package static var mpiTimeout: String? { environment["THEANO_MPI_TIMEOUT"] }
+    /// The number of processes a launcher (`mpirun`, `srun`) started this one among, if one did.
+    package static var launchedProcesses: Int? {
+        ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_STEP_NUM_TASKS"].lazy.compactMap { environment[$0].flatMap { Int($0) } }.first
+    }
 }
