@@ -47,6 +47,9 @@ public enum DigitsTraining {
         let digits = try Digits.load()
         let (train, test) = digits.split(testFraction: 0.2, seed: 2026)
         print("digits: \(train.count) training and \(test.count) test images of 8×8 pixels, 10 classes")
+        if communicator.size > 1 {
+            print("data-parallel on \(communicator.size) ranks: each takes \(32 / communicator.size) of every batch of 32 and the gradients are averaged")
+        }
         var outcomes: [Outcome] = []
         for name in models {
             let network = name == "mlp" ? Network.mlp(seed: 1) : Network.cnn(seed: 2)

@@ -167,6 +167,26 @@ import Testing
         #expect(output.contains("rank 0: parameters unchanged: true") && output.contains("rank 1: parameters unchanged: true"), "\(output)")
     }
 
+    @Test(.enabled(if: mpiPresent && GeneratedCTests.theanoExecutable != nil))
+    func trainDigitsOnTwoRanksPrintsOnce() throws {
+        let directory = GeneratedCTests.temporaryDirectory("mpi-digits")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.mpirun))
+        process.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", "2", try #require(GeneratedCTests.theanoExecutable),
+                             "train", "digits", "--model", "mlp", "--epochs", "1", "--output", directory]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(output.components(separatedBy: "data-parallel on 2 ranks: each takes 16 of every batch of 32").count == 2, "\(output)")
+        #expect(output.components(separatedBy: "MLP: test accuracy").count == 2, "\(output)")
+        #expect(FileManager.default.fileExists(atPath: "\(directory)/digits-mlp.npz"))
+    }
+
     @Test(.enabled(if: mpiPresent))
     func launchedWithoutMPIARankRefusesToTrainAlone() throws {
         let output = try Self.run(2, ["alone"], environment: ["THEANO_MPI": "none"])
