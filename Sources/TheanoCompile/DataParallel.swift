@@ -6,7 +6,7 @@ import Foundation
 /// rank starts from the same parameters.
 ///
 /// Small gradients of one dtype travel together, in buckets of up to `bucketBytes` (as PyTorch's DDP
-/// does), each one ``allReduce(_:op:communicator:)``. The mean adds the ranks' gradients in rank order,
+/// does), each one `allReduce(_:op:communicator:)`. The mean adds the ranks' gradients in rank order,
 /// so every rank computes the same bits and the parameters stay identical everywhere. On a single
 /// process it is the plain function.
 public func function(_ inputs: [any FunctionInput], _ output: TensorVariable,

@@ -72,6 +72,9 @@ import Testing
         let missing = MPI.load(["libmpi-not-installed.so.99"])
         #expect(missing.library == nil)
         #expect(missing.status.contains("not found (tried libmpi-not-installed.so.99)") && missing.status.contains("openmpi-bin"))
+        // A library without Open MPI's handle symbols (as MPICH's libmpi is) is named and refused.
+        let other = MPI.load(["libm.so.6"])
+        #expect(other.library == nil && other.status.contains("(libm.so.6), which is not Open MPI"), "\(other.status)")
         #expect(BackendInfo.report.contains("MPI:") && BackendInfo.report.contains("NCCL:        not yet"))
     }
 

@@ -131,7 +131,7 @@ public enum MPI {
 
 extension Communicator {
     /// Every process of this `mpirun` (or `srun`) job, through MPI; outside such a job, or without
-    /// Open MPI, this process alone (``note`` says why).
+    /// Open MPI, this process alone (`note` says why).
     public static var world: Communicator { MPI.world }
 }
 
