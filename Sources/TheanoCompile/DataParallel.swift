@@ -9,6 +9,9 @@ import Foundation
 /// does), each one `allReduce(_:op:communicator:)`. The mean adds the ranks' gradients in rank order,
 /// so every rank computes the same bits and the parameters stay identical everywhere. On a single
 /// process it is the plain function.
+///
+/// Building broadcasts and every call communicates, so every rank must build its data-parallel
+/// functions, and call them, in the same order (as with any MPI collective).
 public func function(_ inputs: [any FunctionInput], _ output: TensorVariable,
                      updates: [(SharedVariable, TensorVariable)], givens: [(TensorVariable, TensorVariable)] = [],
                      mode: Mode? = nil, allowInputDowncast: Bool = false, communicator: Communicator,
