@@ -46,7 +46,12 @@ package enum DataParallel {
         }
         // Every rank starts from rank 0's parameters.
         for (target, _) in updates {
-            try target.setValue(try communicator.broadcast(target.getValue(), root: 0, operation: "\(where_): broadcast of \(target.name ?? "a shared variable")"))
+            let operation = "\(where_): broadcast of \(target.name ?? "a shared variable")"
+            do {
+                try target.setValue(try communicator.broadcasting(target.getValue(), root: 0, operation: operation))
+            } catch let failure as OpFailure {
+                throw TheanoError(failure.kind, failure.message)
+            }
         }
         // The gradients, in the graph's (deterministic) topological order: the same on every rank.
         var gradients: [TensorVariable] = [], seen = Set<TensorVariable>()

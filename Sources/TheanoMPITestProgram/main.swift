@@ -57,6 +57,14 @@ do {
             say("mismatch: \(error)")
         }
 
+        do {
+            let value = NDArray([1.0, 2.0], shape: [2])
+            _ = try world.allReduce(world.rank == 1 ? value.astype(.float32) : value, .sum)
+            say("dtype mismatch not detected")
+        } catch {
+            say("dtype mismatch: \(error)")
+        }
+
     case "train":
         // Data-parallel: this rank's shard of the global batch; rank-dependent starting weights, which
         // the broadcast at build time must overwrite with rank 0's.

@@ -144,6 +144,7 @@ import Testing
         for rank in 0..<ranks {
             for line in expected { #expect(output.contains("rank \(rank): \(line)\n"), "\(line)\n\(output)") }
             #expect(output.contains("rank \(rank): mismatch: ") && output.contains("rank 0 has float64 [2], rank 1 has float64 [3]"), "\(output)")
+            #expect(output.contains("rank \(rank): dtype mismatch: allReduce: the ranks' arrays differ: rank 0 has float64 [2], rank 1 has float32 [2]"), "\(output)")
         }
     }
 

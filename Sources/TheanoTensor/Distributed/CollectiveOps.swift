@@ -20,7 +20,7 @@ public struct AllReduce: StatefulOp {
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [inputs[0]] }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
-        [try communicator.allReduce(inputs[0], operation, operation: "allReduce(\(operation.rawValue))")]
+        [try communicator.reducing(inputs[0], operation, operation: "allReduce(\(operation.rawValue))")]
     }
 
     /// The cost is the sum of every rank's cost. A sum's adjoint is a sum (and a mean's a mean) of the
@@ -51,7 +51,7 @@ public struct Broadcast: StatefulOp {
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] { [inputs[0]] }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
-        [try communicator.broadcast(inputs[0], root: root)]
+        [try communicator.broadcasting(inputs[0], root: root, operation: "broadcast")]
     }
 
     /// Only the root's input reaches any cost: it receives the sum of every rank's output gradient.
@@ -78,7 +78,7 @@ public struct AllGather: StatefulOp {
     }
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
-        [try communicator.allGather(inputs[0])]
+        [try communicator.gathering(inputs[0], operation: "allGather")]
     }
 
     /// Rank q's input appears at row q of every rank's output: its gradient is row q of the summed output gradients.
@@ -94,7 +94,7 @@ public func allReduce(_ x: TensorVariable, op: ReduceOperation = .sum, communica
     AllReduce(operation: op, communicator: communicator, serial: collectiveSerial.add(1, ordering: .relaxed).oldValue)(x)
 }
 
-/// `root`'s `x` on every rank; on a single process it is `x`.
+/// `root`'s `x` on every rank; on a single process it is `x`. Every rank must pass the same dtype and shape.
 public func broadcast(_ x: TensorVariable, root: Int = 0, communicator: Communicator = .single) -> TensorVariable {
     precondition(root >= 0 && root < communicator.size, "broadcast: root \(root) is not a rank of \(communicator)")
     return Broadcast(root: root, communicator: communicator, serial: collectiveSerial.add(1, ordering: .relaxed).oldValue)(x)

@@ -76,7 +76,24 @@ public final class Communicator: Hashable, CustomStringConvertible, @unchecked S
     }
 
     /// Every rank's array, stacked along a new first axis in rank order.
-    public func allGather(_ x: NDArray, operation: String = "allGather") throws -> NDArray {
+    public func allGather(_ x: NDArray) throws -> NDArray { try converting { try gathering(x, operation: "allGather") } }
+
+    /// The ranks' arrays combined elementwise, in rank order: `((x₀ + x₁) + x₂) …`, the same on every rank.
+    public func allReduce(_ x: NDArray, _ op: ReduceOperation) throws -> NDArray {
+        try converting { try reducing(x, op, operation: "allReduce") }
+    }
+
+    /// `root`'s array on every rank; every rank passes the same dtype and shape.
+    public func broadcast(_ x: NDArray, root: Int) throws -> NDArray {
+        try converting { try broadcasting(x, root: root, operation: "broadcast") }
+    }
+
+    /// The ops' failures (`OpFailure`, which the executor completes with the node) as `TheanoError`s.
+    private func converting(_ body: () throws -> NDArray) throws -> NDArray {
+        do { return try body() } catch let failure as OpFailure { throw TheanoError(failure.kind, failure.message) }
+    }
+
+    package func gathering(_ x: NDArray, operation: String) throws -> NDArray {
         let x = x.contiguous()
         let out = try NDArray(checkedUninitialized: [size] + x.shape, dtype: x.dtype, op: operation, input: 0)
         guard let transport, size > 1 else {
@@ -90,12 +107,11 @@ public final class Communicator: Hashable, CustomStringConvertible, @unchecked S
         return out
     }
 
-    /// The ranks' arrays combined elementwise, in rank order: `((x₀ + x₁) + x₂) …`, the same on every rank.
-    public func allReduce(_ x: NDArray, _ op: ReduceOperation, operation: String = "allReduce") throws -> NDArray {
+    package func reducing(_ x: NDArray, _ op: ReduceOperation, operation: String) throws -> NDArray {
         if !x.dtype.isFloat && x.dtype != .int32 && x.dtype != .int64 {
             throw OpFailure(.unsupported, input: 0, "\(operation): reduces float32, float64, int32 and int64 arrays, got \(x.dtype)")
         }
-        let gathered = try allGather(x, operation: operation)
+        let gathered = try gathering(x, operation: operation)
         let n = x.count
         let out = NDArray(uninitialized: x.shape, dtype: x.dtype)
         func reduce<T: TensorElement>(_: T.Type, _ add: (T, T) -> T, _ bigger: (T, T) -> T, _ divide: ((T) -> T)?) {
@@ -118,8 +134,7 @@ public final class Communicator: Hashable, CustomStringConvertible, @unchecked S
         return out
     }
 
-    /// `root`'s array on every rank.
-    public func broadcast(_ x: NDArray, root: Int, operation: String = "broadcast") throws -> NDArray {
+    package func broadcasting(_ x: NDArray, root: Int, operation: String) throws -> NDArray {
         guard root >= 0 && root < size else {
             throw OpFailure(.badArgument, "\(operation): root \(root) is not a rank of this communicator (0 ..< \(size))")
         }
