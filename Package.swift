@@ -60,6 +60,8 @@ let package = Package(
         // The libFuzzer target of the .npy, .npz and gzip readers (Scripts/fuzz-io.sh); built plainly,
         // it replays the files it is given.
         .executableTarget(name: "TheanoFuzzIO", dependencies: ["Theano"]),
+        // The program the MPI tests start under mpirun: one scenario per run, one line per fact.
+        .executableTarget(name: "TheanoMPITestProgram", dependencies: ["Theano"]),
         .testTarget(name: "TheanoTests", dependencies: ["Theano", "TheanoArrays"]),
         .testTarget(
             name: "TheanoExamplesTests",

@@ -22,4 +22,12 @@ package enum Settings {
     package static var path: String? { environment["PATH"] }
     /// Where the per-user cache lives (`$XDG_CACHE_HOME`, else `~/.cache`).
     package static var cacheHome: String? { environment["XDG_CACHE_HOME"] }
+    /// The MPI library to load (a path), or `none` for single-process communicators only.
+    package static var mpiLibrary: String? { environment["THEANO_MPI"] }
+    /// Seconds a collective waits for the other ranks before it throws (default 120).
+    package static var mpiTimeout: String? { environment["THEANO_MPI_TIMEOUT"] }
+    /// The number of processes a launcher (`mpirun`, `srun`) started this one among, if one did.
+    package static var launchedProcesses: Int? {
+        ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_STEP_NUM_TASKS"].lazy.compactMap { environment[$0].flatMap { Int($0) } }.first
+    }
 }

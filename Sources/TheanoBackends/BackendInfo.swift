@@ -40,6 +40,8 @@ public enum BackendInfo {
           floatX:      \(config.floatX)
           mode:        \(config.mode)
           GPU:         no CUDA backend in this build
+          MPI:         \(MPI.status)
+          NCCL:        not yet: GPU all-reduce waits for the CUDA backend (MPI carries CPU arrays between processes)
         """
     }
 

@@ -5,6 +5,7 @@ import Theano
 // compile and run time separately, and takes the median of several repeats after a warm-up.
 
 OptimizerProperty.runIfAsked()
+DataParallelBench.runIfAsked()
 
 struct Figure {
     let workload: String

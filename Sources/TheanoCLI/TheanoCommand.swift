@@ -55,7 +55,11 @@ struct Train: ParsableCommand {
     var resume = false
 
     func run() throws {
-        try DigitsTraining.run(dataset: dataset, model: model, epochs: epochs, outputDirectory: output, resume: resume)
+        // Under mpirun every rank trains its part of each batch; only rank 0 prints.
+        let world = Communicator.world
+        if world.rank != 0 { dup2(open("/dev/null", O_WRONLY), STDOUT_FILENO) }
+        try DigitsTraining.run(dataset: dataset, model: model, epochs: epochs, outputDirectory: output, resume: resume,
+                               communicator: world)
     }
 }
 

@@ -31,8 +31,11 @@ public enum DigitsTraining {
     /// checkpoint and a chart per model into `outputDirectory`; with `resume`, each model starts from
     /// its checkpoint there.
     @discardableResult
+    ///
+    /// With a `communicator` of several ranks (`theano train` under `mpirun`), each step's global batch
+    /// is split across the ranks, the gradients are averaged, and only rank 0 writes the files.
     public static func run(dataset: String, model: String, epochs: Int?, outputDirectory: String, resume: Bool = false,
-                           progress: ProgressReporter.Style = .automatic) throws -> [Outcome] {
+                           progress: ProgressReporter.Style = .automatic, communicator: Communicator = .single) throws -> [Outcome] {
         guard dataset == "digits" else {
             throw TheanoError(.badArgument, "train: unknown data set '\(dataset)'; the bundled one is 'digits'")
         }
@@ -44,11 +47,14 @@ public enum DigitsTraining {
         let digits = try Digits.load()
         let (train, test) = digits.split(testFraction: 0.2, seed: 2026)
         print("digits: \(train.count) training and \(test.count) test images of 8×8 pixels, 10 classes")
+        if communicator.size > 1 {
+            print("data-parallel on \(communicator.size) ranks: each takes \(32 / communicator.size) of every batch of 32 and the gradients are averaged")
+        }
         var outcomes: [Outcome] = []
         for name in models {
             let network = name == "mlp" ? Network.mlp(seed: 1) : Network.cnn(seed: 2)
             let checkpoint = "\(outputDirectory)/digits-\(name).npz"
-            let trainer = try Trainer(network)
+            let trainer = try Trainer(network, communicator: communicator)
             var curve = Curve()
             if resume {
                 guard FileManager.default.fileExists(atPath: checkpoint) else {
@@ -67,7 +73,7 @@ public enum DigitsTraining {
             if firstEpoch <= total {
                 for epoch in firstEpoch...total {
                     try trainer.epoch(epoch, train: train, test: test, curve: &curve, reporter: &reporter)
-                    try trainer.save(curve, to: checkpoint)
+                    if communicator.rank == 0 { try trainer.save(curve, to: checkpoint) }
                 }
             }
             let seconds = Date().timeIntervalSince(start)
@@ -75,7 +81,9 @@ public enum DigitsTraining {
             print(String(format: "%@: test accuracy %.2f%% after %d epochs (%d this run, %.1f s)", name.uppercased(), accuracy * 100,
                          curve.epochs, max(0, total - firstEpoch + 1), seconds))
             let chart = "\(outputDirectory)/digits-\(name).svg"
-            try TrainingChart.svg(curve, title: "\(name.uppercased()) on digits").write(toFile: chart, atomically: true, encoding: .utf8)
+            if communicator.rank == 0 {
+                try TrainingChart.svg(curve, title: "\(name.uppercased()) on digits").write(toFile: chart, atomically: true, encoding: .utf8)
+            }
             print("  parameters: \(checkpoint) (numpy.load reads it)\n  curves: \(chart)")
             outcomes.append(Outcome(model: name, curve: curve, checkpoint: checkpoint, chart: chart))
         }
@@ -129,8 +137,13 @@ public enum DigitsTraining {
         let trainStep: Function<[NDArray]>
         let evaluate: Function<[NDArray]>
 
-        public init(_ network: Network, batchSize: Int = 32, learningRate: Double = 0.05, momentum: Double = 0.9) throws {
+        /// The communicator whose ranks share each batch; `.single` trains alone.
+        public let communicator: Communicator
+
+        public init(_ network: Network, batchSize: Int = 32, learningRate: Double = 0.05, momentum: Double = 0.9,
+                    communicator: Communicator = .single) throws {
             self.network = network
+            self.communicator = communicator
             self.batchSize = batchSize
             let labels = lvector("y")
             let cost = categoricalCrossentropy(network.probabilities, labels).mean()
@@ -146,7 +159,9 @@ public enum DigitsTraining {
                 velocities.append(velocity)
             }
             self.velocities = velocities
-            trainStep = try function([network.input, labels], [cost, correct], updates: updates, allowInputDowncast: true)
+            trainStep = communicator === Communicator.single
+                ? try function([network.input, labels], [cost, correct], updates: updates, allowInputDowncast: true)
+                : try function([network.input, labels], [cost, correct], updates: updates, allowInputDowncast: true, communicator: communicator)
             evaluate = try function([network.input, labels], [cost, correct], allowInputDowncast: true)
         }
 
@@ -160,7 +175,9 @@ public enum DigitsTraining {
             var lossSum = 0.0, accuracySum = 0.0
             reporter.beginEpoch(epoch)
             for b in 0..<batches {
-                let batch = train.subset(Array(order[b * batchSize..<(b + 1) * batchSize]))
+                // This rank's part of the global batch (all of it on one process).
+                let part = batchSize / communicator.size, start = b * batchSize + communicator.rank * part
+                let batch = train.subset(Array(order[start..<(start + part)]))
                 let out = try trainStep(batch.images, batch.labels)
                 lossSum += out[0].item()
                 accuracySum += out[1].item()

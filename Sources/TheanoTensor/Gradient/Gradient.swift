@@ -60,7 +60,7 @@ public func grad(_ cost: TensorVariable, wrt: [TensorVariable], considerConstant
     let seed = onesLike(stableCost, dtype: seedType)
     let grads = try Gradient.backward(outputs: [stableCost], outputGrads: [seed], wrt: wrt, constants: Set(considerConstant))
     return try zip(wrt, grads).map { variable, g in
-        if let g { return g }
+        if let g { GradientMarks.record(g, wrt: variable); return g }
         switch disconnectedInputs {
         case .returnZeros: return zerosLike(variable)
         case .raise:
