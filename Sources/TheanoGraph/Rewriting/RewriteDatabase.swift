@@ -94,7 +94,8 @@ public final class RewriteDatabase: @unchecked Sendable {
     }
 
     /// The stabilizing rewrites applied to an expression outside any function, keeping chosen variables
-    /// as they are. `grad` differentiates the result, so the gradient of `log(1 / (1 + exp(-z)))` is
+    /// as they are. Constant folding runs with them, so a literal lifted to a tensor's rank is a constant
+    /// again when they look for one (`1 / (1 + exp(-z))` with `z` a vector). `grad` differentiates the result, so the gradient of `log(1 / (1 + exp(-z)))` is
     /// built from `softplus`, not from a quotient that overflows.
     package func stabilized(_ expression: TensorVariable, keeping kept: [TensorVariable]) -> TensorVariable {
         guard expression.owner != nil else { return expression }
@@ -103,7 +104,7 @@ public final class RewriteDatabase: @unchecked Sendable {
         for v in leaves + kept where !inputs.contains(where: { $0 === v }) { inputs.append(v) }
         let graph = FunctionGraph(inputs: inputs, outputs: [expression], keepingInputs: true)
         var report = RewriteReport()
-        let fired = EquilibriumPass(rewrites: localRewrites.filter { $0.tags.contains("stabilize") }, fit: fit).run(graph, report: &report, record: false)
+        let fired = EquilibriumPass(rewrites: localRewrites.filter { !$0.tags.isDisjoint(with: ["stabilize", "fold_constants"]) }, fit: fit).run(graph, report: &report, record: false)
         return fired == 0 ? expression : graph.outputs[0]
     }
 }

@@ -5,7 +5,7 @@ package enum ConstantFolding {
         !(node.op is any StatefulOp)
     }
 
-    package static let rewrite = LocalRewrite("constant_folding", tags: ["fast_compile", "canonicalize"]) { node in
+    package static let rewrite = LocalRewrite("constant_folding", tags: ["fast_compile", "canonicalize", "fold_constants"]) { node in
         guard isFoldable(node), !node.inputs.isEmpty, node.inputs.allSatisfy({ $0 is TensorConstant }) else { return nil }
         let values = node.inputs.map { ($0 as! TensorConstant).value }
         // Folding large allocations would bloat the compiled function; leave those to run time.
