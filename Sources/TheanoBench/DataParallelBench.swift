@@ -16,17 +16,9 @@ enum DataParallelBench {
             if world.rank == 0 { print("# \(world.size) process(es); MPI: \(MPI.status)") }
             // W6: 784-1024-1024-10 float32 MLP, global batch 256.
             do {
-                let sizes = [784, 1024, 1024, 10], batch = 256
+                let batch = 256
                 var g = SplitMix64(seed: 6)
-                var params: [SharedVariable] = []
-                for (i, (fin, fout)) in zip(sizes.dropLast(), sizes.dropFirst()).enumerated() {
-                    let w = NDArray((0..<fin * fout).map { _ in g.nextGaussian() * (2.0 / Double(fin)).squareRoot() }, shape: [fin, fout]).astype(.float32)
-                    params.append(shared(w, name: "W\(i)"))
-                    params.append(shared(NDArray(zeros: [fout], dtype: .float32), name: "b\(i)"))
-                }
-                let x = fmatrix("x"), y = ivector("y")
-                let h1 = relu(dot(x, params[0]) + params[1]), h2 = relu(dot(h1, params[2]) + params[3])
-                let loss = categoricalCrossentropy(softmax(dot(h2, params[4]) + params[5]), y).mean()
+                let (params, x, y, loss) = w6Model(&g)
                 let grads = try grad(loss, wrt: params)
                 let step = try function([x, y], loss, updates: zip(params, grads).map { ($0, $0 - cast(0.01 * $1, .float32)) },
                                         communicator: world)

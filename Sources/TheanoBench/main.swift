@@ -143,17 +143,9 @@ run("W5") {
 }
 
 run("W6") {
-    let sizes = [784, 1024, 1024, 10], batch = 256
+    let sizes = w6Sizes, batch = 256
     var g = SplitMix64(seed: 6)
-    var params: [SharedVariable] = []
-    for (i, (fin, fout)) in zip(sizes.dropLast(), sizes.dropFirst()).enumerated() {
-        let w = NDArray((0..<fin * fout).map { _ in g.nextGaussian() * (2.0 / Double(fin)).squareRoot() }, shape: [fin, fout]).astype(.float32)
-        params.append(shared(w, name: "W\(i)"))
-        params.append(shared(NDArray(zeros: [fout], dtype: .float32), name: "b\(i)"))
-    }
-    let x = fmatrix("x"), y = ivector("y")
-    let h1 = relu(dot(x, params[0]) + params[1]), h2 = relu(dot(h1, params[2]) + params[3])
-    let loss = categoricalCrossentropy(softmax(dot(h2, params[4]) + params[5]), y).mean()
+    let (params, x, y, loss) = w6Model(&g)
     var step: Function<NDArray>!
     let xs = NDArray((0..<batch * 784).map { _ in Float(g.nextUnit()) }, shape: [batch, 784])
     let ys = NDArray((0..<batch).map { _ in Int32(g.next() % 10) }, shape: [batch])

@@ -31,8 +31,6 @@ public final class Function<Output>: @unchecked Sendable {
     public let profile: ProfileStats?
     /// For each output, whether it was given as `Out(borrow: true)` (see `Out`).
     package let outputBorrow: [Bool]
-    /// Whether some output must not share storage with an argument or shared value (see `Out`).
-    private let unaliasOutputs: Bool
     /// The user's output and update expressions, for `debugprint` of the unoptimized form.
     public let userOutputs: [TensorVariable]
     /// The updates as the user wrote them: each shared variable and its new value's expression.
@@ -55,7 +53,6 @@ public final class Function<Output>: @unchecked Sendable {
         self.inputs = inputs
         self.profile = profile
         self.outputBorrow = outputBorrow ?? userOutputs.map { _ in false }
-        unaliasOutputs = !self.outputBorrow.isEmpty
         boundScalars = .allocate(capacity: inputs.count)
         boundScalars.initialize(repeating: nil, count: inputs.count)
         self.graph = graph
@@ -165,7 +162,7 @@ public final class Function<Output>: @unchecked Sendable {
             for (target, k) in commits { target.commit(results[k]) }
             for (target, _) in commits.reversed() { target.unlockValue() }
         }
-        if unaliasOutputs { unalias(&results, values) }
+        unalias(&results, values)
         return wrap(outputCount == results.count ? results : Array(results.prefix(outputCount)))
     }
 
