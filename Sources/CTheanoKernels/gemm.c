@@ -11,26 +11,11 @@
 #include <immintrin.h>
 #endif
 
-#define MR 6
-#define NR_S 16
-#define NR_D 8
+// Blocking: KC rows of B and MC rows of A per packed block (A's block stays in L2), NC columns of B.
 #define KC 256
 #define MC 96
 #define NC_S 2048
 #define NC_D 1024
-
-int theano_cpu_has_avx2_fma(void) {
-#ifdef THEANO_X86
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return cached;
-#else
-    return 0;
-#endif
-}
 
 // Packing buffers are kept per thread, so repeated calls neither allocate nor fault in fresh pages.
 static _Thread_local void *pack_buffer = NULL;
@@ -48,16 +33,18 @@ static void *pack_space(size_t bytes) {
 
 // ---- The type-generic driver, instantiated for float and double below. ----
 
-#define DEFINE_GEMM(T, S, NR, NC, KERNEL_FAST)                                                              \
+#define DEFINE_GEMM(T, S, MR, NR, NC, KERNEL)                                                              \
 static void S##pack_a(size_t mc, size_t kc, const T *a, ptrdiff_t rs, ptrdiff_t cs, T *dst) {              \
     for (size_t i0 = 0; i0 < mc; i0 += MR) {                                                                \
         size_t rows = mc - i0 < MR ? mc - i0 : MR;                                                          \
-        for (size_t p = 0; p < kc; p++) {                                                                   \
-            size_t r = 0;                                                                                   \
-            for (; r < rows; r++) dst[r] = a[(ptrdiff_t)(i0 + r) * rs + (ptrdiff_t)p * cs];                 \
-            for (; r < MR; r++) dst[r] = 0;                                                                 \
-            dst += MR;                                                                                      \
+        /* Row by row, so a row-major A is read along its rows (no power-of-two stride across rows). */    \
+        for (size_t r = 0; r < MR; r++) {                                                                   \
+            const T *row = a + (ptrdiff_t)(i0 + r) * rs;                                                    \
+            if (r >= rows) { for (size_t p = 0; p < kc; p++) dst[p * MR + r] = 0; }                         \
+            else if (cs == 1) { for (size_t p = 0; p < kc; p++) dst[p * MR + r] = row[p]; }                 \
+            else { for (size_t p = 0; p < kc; p++) dst[p * MR + r] = row[(ptrdiff_t)p * cs]; }              \
         }                                                                                                   \
+        dst += MR * kc;                                                                                     \
     }                                                                                                       \
 }                                                                                                           \
 static void S##pack_b(size_t kc, size_t nc, const T *b, ptrdiff_t rs, ptrdiff_t cs, T *dst) {              \
@@ -74,7 +61,7 @@ static void S##pack_b(size_t kc, size_t nc, const T *b, ptrdiff_t rs, ptrdiff_t 
     }                                                                                                       \
 }                                                                                                           \
 /* The portable micro-kernel: an MR x NR tile of C (row stride ldc), overwritten or accumulated. */         \
-static void S##kernel_plain(size_t kc, const T *a, const T *b, T *c, size_t ldc, int accumulate) {         \
+__attribute__((unused)) static void S##kernel_plain(size_t kc, const T *a, const T *b, T *c, size_t ldc, int accumulate) {         \
     T tile[MR][NR];                                                                                         \
     memset(tile, 0, sizeof tile);                                                                           \
     for (size_t p = 0; p < kc; p++, a += MR, b += NR)                                                       \
@@ -83,12 +70,9 @@ static void S##kernel_plain(size_t kc, const T *a, const T *b, T *c, size_t ldc,
     for (int r = 0; r < MR; r++)                                                                            \
         for (int j = 0; j < NR; j++) c[r * ldc + j] = accumulate ? c[r * ldc + j] + tile[r][j] : tile[r][j];\
 }                                                                                                           \
-void theano_##S##gemm(size_t m, size_t n, size_t k, const T *a, ptrdiff_t ars, ptrdiff_t acs,              \
-                      const T *b, ptrdiff_t brs, ptrdiff_t bcs, T *c, size_t ldc) {                         \
-    if (m == 0 || n == 0) return;                                                                           \
-    if (k == 0) { for (size_t i = 0; i < m; i++) memset(c + i * ldc, 0, n * sizeof(T)); return; }           \
-    void (*kernel)(size_t, const T *, const T *, T *, size_t, int) = S##kernel_plain;                       \
-    if (theano_cpu_has_avx2_fma()) kernel = KERNEL_FAST;                                                    \
+static void S##gemm(size_t m, size_t n, size_t k, const T *a, ptrdiff_t ars, ptrdiff_t acs,                 \
+                    const T *b, ptrdiff_t brs, ptrdiff_t bcs, T *c, size_t ldc) {                           \
+    void (*kernel)(size_t, const T *, const T *, T *, size_t, int) = KERNEL;                                \
     size_t a_bytes = (MC + MR) * KC * sizeof(T), b_bytes = (NC + NR) * KC * sizeof(T);                      \
     char *space = pack_space(a_bytes + b_bytes);                                                            \
     if (!space) { /* Out of memory for panels: fall back to the plain triple loop. */                       \
@@ -130,43 +114,129 @@ void theano_##S##gemm(size_t m, size_t n, size_t k, const T *a, ptrdiff_t ars, p
     }                                                                                                       \
 }
 
-// ---- AVX2/FMA micro-kernels: 6 rows x 2 vectors of C live in 12 registers for the whole k loop. ----
+// ---- Vector micro-kernels: MR rows x 2 vectors of C stay in registers for the whole k loop. ----
+// AVX2 has 16 vector registers: 6 rows (12 accumulators). AVX-512 has 32: 12 rows (24 accumulators),
+// which halves the loads of B per multiply-add. V, LOAD, STORE, ADD, FMADD, BCAST, ZERO and W (lanes per
+// vector) are defined around each kernel below.
 
 #ifdef THEANO_X86
-#define ROW_UPDATE(V, BCAST, FMADD, r)                                                                      \
-    { V ar = BCAST(a + r); c##r##0 = FMADD(ar, b0, c##r##0); c##r##1 = FMADD(ar, b1, c##r##1); }
-#define ROW_STORE(V, LOAD, STORE, ADD, W, r)                                                                \
-    if (accumulate) { c##r##0 = ADD(c##r##0, LOAD(c + r * ldc)); c##r##1 = ADD(c##r##1, LOAD(c + r * ldc + W)); } \
-    STORE(c + r * ldc, c##r##0); STORE(c + r * ldc + W, c##r##1);
+#define ROWS6(X) X(0) X(1) X(2) X(3) X(4) X(5)
+#define ROWS12(X) ROWS6(X) X(6) X(7) X(8) X(9) X(10) X(11)
+#define ACC_DECLARE(r) V acc##r##_0 = ZERO(), acc##r##_1 = ZERO();
+#define ACC_UPDATE(r) { V ar = BCAST(a + r); acc##r##_0 = FMADD(ar, b0, acc##r##_0); acc##r##_1 = FMADD(ar, b1, acc##r##_1); }
+#define ACC_STORE(r)                                                                                      \
+    if (accumulate) { acc##r##_0 = ADD(acc##r##_0, LOAD(c + r * ldc)); acc##r##_1 = ADD(acc##r##_1, LOAD(c + r * ldc + W)); } \
+    STORE(c + r * ldc, acc##r##_0); STORE(c + r * ldc + W, acc##r##_1);
+#define KERNEL_BODY(ROWS, MRK)                                                                            \
+    ROWS(ACC_DECLARE)                                                                                     \
+    for (size_t p = 0; p < kc; p++, a += MRK, b += 2 * W) {                                               \
+        V b0 = LOAD(b), b1 = LOAD(b + W);                                                                 \
+        ROWS(ACC_UPDATE)                                                                                  \
+    }                                                                                                     \
+    ROWS(ACC_STORE)
 
-// The 6×(2W) micro-kernel: six rows of A broadcast against two vectors of B's packed row.
-#define KERNEL_AVX2(V, W, NR, LOAD, STORE, ADD, FMADD, BCAST, ZERO)                                         \
-    V c00 = ZERO(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;                                \
-    V c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;                                   \
-    for (size_t p = 0; p < kc; p++, a += MR, b += NR) {                                                    \
-        V b0 = LOAD(b), b1 = LOAD(b + W);                                                                  \
-        ROW_UPDATE(V, BCAST, FMADD, 0) ROW_UPDATE(V, BCAST, FMADD, 1) ROW_UPDATE(V, BCAST, FMADD, 2)       \
-        ROW_UPDATE(V, BCAST, FMADD, 3) ROW_UPDATE(V, BCAST, FMADD, 4) ROW_UPDATE(V, BCAST, FMADD, 5)       \
-    }                                                                                                      \
-    ROW_STORE(V, LOAD, STORE, ADD, W, 0) ROW_STORE(V, LOAD, STORE, ADD, W, 1)                              \
-    ROW_STORE(V, LOAD, STORE, ADD, W, 2) ROW_STORE(V, LOAD, STORE, ADD, W, 3)                              \
-    ROW_STORE(V, LOAD, STORE, ADD, W, 4) ROW_STORE(V, LOAD, STORE, ADD, W, 5)
+#define KERNEL_SIGNATURE(name, T) static void name(size_t kc, const T *a, const T *b, T *c, size_t ldc, int accumulate)
 
-__attribute__((target("avx2,fma")))
-static void skernel_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc, int accumulate) {
-    KERNEL_AVX2(__m256, 8, NR_S, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, _mm256_fmadd_ps, _mm256_broadcast_ss, _mm256_setzero_ps)
-}
+#define V __m256
+#define W 8
+#define LOAD _mm256_loadu_ps
+#define STORE _mm256_storeu_ps
+#define ADD _mm256_add_ps
+#define FMADD _mm256_fmadd_ps
+#define BCAST _mm256_broadcast_ss
+#define ZERO _mm256_setzero_ps
+__attribute__((target("avx2,fma"))) KERNEL_SIGNATURE(skernel_avx2, float) { KERNEL_BODY(ROWS6, 6) }
+#undef V
+#undef W
+#undef LOAD
+#undef STORE
+#undef ADD
+#undef FMADD
+#undef BCAST
+#undef ZERO
 
-__attribute__((target("avx2,fma")))
-static void dkernel_avx2(size_t kc, const double *a, const double *b, double *c, size_t ldc, int accumulate) {
-    KERNEL_AVX2(__m256d, 4, NR_D, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd, _mm256_fmadd_pd, _mm256_broadcast_sd, _mm256_setzero_pd)
-}
-#define SKERNEL_FAST skernel_avx2
-#define DKERNEL_FAST dkernel_avx2
-#else
-#define SKERNEL_FAST skernel_plain
-#define DKERNEL_FAST dkernel_plain
+#define V __m256d
+#define W 4
+#define LOAD _mm256_loadu_pd
+#define STORE _mm256_storeu_pd
+#define ADD _mm256_add_pd
+#define FMADD _mm256_fmadd_pd
+#define BCAST _mm256_broadcast_sd
+#define ZERO _mm256_setzero_pd
+__attribute__((target("avx2,fma"))) KERNEL_SIGNATURE(dkernel_avx2, double) { KERNEL_BODY(ROWS6, 6) }
+#undef V
+#undef W
+#undef LOAD
+#undef STORE
+#undef ADD
+#undef FMADD
+#undef BCAST
+#undef ZERO
+
+#define V __m512
+#define W 16
+#define LOAD _mm512_loadu_ps
+#define STORE _mm512_storeu_ps
+#define ADD _mm512_add_ps
+#define FMADD _mm512_fmadd_ps
+#define BCAST(p) _mm512_set1_ps(*(p))
+#define ZERO _mm512_setzero_ps
+__attribute__((target("avx512f"))) KERNEL_SIGNATURE(skernel_avx512, float) { KERNEL_BODY(ROWS12, 12) }
+#undef V
+#undef W
+#undef LOAD
+#undef STORE
+#undef ADD
+#undef FMADD
+#undef BCAST
+#undef ZERO
+
+#define V __m512d
+#define W 8
+#define LOAD _mm512_loadu_pd
+#define STORE _mm512_storeu_pd
+#define ADD _mm512_add_pd
+#define FMADD _mm512_fmadd_pd
+#define BCAST(p) _mm512_set1_pd(*(p))
+#define ZERO _mm512_setzero_pd
+__attribute__((target("avx512f"))) KERNEL_SIGNATURE(dkernel_avx512, double) { KERNEL_BODY(ROWS12, 12) }
+#undef V
+#undef W
+#undef LOAD
+#undef STORE
+#undef ADD
+#undef FMADD
+#undef BCAST
+#undef ZERO
+
+DEFINE_GEMM(float, s_avx512_, 12, 32, NC_S, skernel_avx512)
+DEFINE_GEMM(double, d_avx512_, 12, 16, NC_D, dkernel_avx512)
+DEFINE_GEMM(float, s_avx2_, 6, 16, NC_S, skernel_avx2)
+DEFINE_GEMM(double, d_avx2_, 6, 8, NC_D, dkernel_avx2)
 #endif
 
-DEFINE_GEMM(float, s, NR_S, NC_S, SKERNEL_FAST)
-DEFINE_GEMM(double, d, NR_D, NC_D, DKERNEL_FAST)
+DEFINE_GEMM(float, s_generic_, 6, 16, NC_S, s_generic_kernel_plain)
+DEFINE_GEMM(double, d_generic_, 6, 8, NC_D, d_generic_kernel_plain)
+
+// Every path computes each element of C as the same sum in k order within a KC block, but the vector
+// paths fuse each multiply-add, so results may differ from the generic path in the last bits.
+#define DEFINE_DISPATCH(T, S)                                                                              \
+void theano_##S##gemm(size_t m, size_t n, size_t k, const T *a, ptrdiff_t ars, ptrdiff_t acs,              \
+                      const T *b, ptrdiff_t brs, ptrdiff_t bcs, T *c, size_t ldc) {                         \
+    if (m == 0 || n == 0) return;                                                                           \
+    if (k == 0) { for (size_t i = 0; i < m; i++) memset(c + i * ldc, 0, n * sizeof(T)); return; }           \
+    DISPATCH_VECTOR(S)                                                                                      \
+    S##_generic_gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc);                                            \
+}
+#ifdef THEANO_X86
+#define DISPATCH_VECTOR(S)                                                                                  \
+    switch (theano_cpu_isa()) {                                                                             \
+    case THEANO_ISA_AVX512: S##_avx512_gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc); return;              \
+    case THEANO_ISA_AVX2: S##_avx2_gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc); return;                  \
+    default: break;                                                                                         \
+    }
+#else
+#define DISPATCH_VECTOR(S)
+#endif
+DEFINE_DISPATCH(float, s)
+DEFINE_DISPATCH(double, d)

@@ -39,10 +39,10 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 // 3 when libmvec's AVX-512 forms are used (the CPU and the OS support them), 2 for the AVX2 forms.
 static int isa;
 
+// The path is fixed at the first use, after the host has set `theano_cpu_isa_set_limit`.
 static void load_libraries(void) {
     if (!theano_cpu_has_avx2_fma()) return;
-    __builtin_cpu_init();
-    isa = __builtin_cpu_supports("avx512f") ? 3 : 2;
+    isa = theano_cpu_isa() >= THEANO_ISA_AVX512 ? 3 : 2;
     libmvec = dlopen("libmvec.so.1", RTLD_NOW | RTLD_LOCAL);
     libm = dlopen("libm.so.6", RTLD_NOW | RTLD_LOCAL);
     if (!libm) libmvec = 0;

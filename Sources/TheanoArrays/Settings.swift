@@ -7,6 +7,14 @@ package enum Settings {
 
     /// Theano's `THEANO_FLAGS`: `floatX=float32,mode=FAST_RUN,device=cpu,cxx=…`.
     package static var flags: String? { environment["THEANO_FLAGS"] }
+    /// One `name=value` entry of `THEANO_FLAGS`, for the settings the array layer needs before `config`
+    /// exists (`cpu_isa`); the last one wins, as in `config`.
+    package static func flag(_ name: String) -> String? {
+        flags?.split(separator: ",").reversed().lazy.compactMap { entry -> String? in
+            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            return parts.count == 2 && parts[0] == name ? parts[1] : nil
+        }.first
+    }
     /// A CBLAS to load (a path), or `none` for the built-in GEMM.
     package static var blas: String? { environment["THEANO_BLAS"] }
     /// A LAPACK to load (a path), or `none` for the built-in kernels.

@@ -8,6 +8,7 @@ import CTheanoKernels
 package enum VectorMath {
     /// The handle of `name` (`"exp"`), or nil when libmvec, AVX2 or either form of the function is missing.
     package static func handle(_ name: String) -> Int32? {
+        _ = CPUISA.active
         let h = theano_vmath_find(name)
         return h >= 0 ? h : nil
     }
@@ -24,8 +25,8 @@ package enum VectorMath {
         return false
     }
 
-    package static var available: Bool { theano_vmath_available() != 0 }
+    package static var available: Bool { _ = CPUISA.active; return theano_vmath_available() != 0 }
 
     /// Whether the AVX-512 forms are in use (groups of 16 floats or 8 doubles) rather than the AVX2 ones.
-    package static var usesAVX512: Bool { theano_vmath_isa() == 3 }
+    package static var usesAVX512: Bool { _ = CPUISA.active; return theano_vmath_isa() == 3 }
 }

@@ -3,9 +3,12 @@ import Foundation
 
 /// What the CPU backend uses on this machine, and why anything optional is missing (`theano info`).
 public enum BackendInfo {
-    /// The CPU features the kernels dispatch on (AVX2, FMA, AVX-512), as detected.
+    /// The instruction-set path the kernels take (`cpu_isa`), and what the CPU supports.
     public static var cpuFeatures: String {
-        theano_cpu_has_avx2_fma() != 0 ? "AVX2 and FMA (vectorised GEMM in use)" : "no AVX2/FMA (portable GEMM in use)"
+        let active = CPUISA.active, detected = CPUISA.detected
+        let why = CPUISA.ignoredRequest.map { "; cpu_isa=\($0) names no path (generic, avx2, avx512, native), ignored" }
+            ?? (active == detected ? "" : " (forced by cpu_isa)")
+        return "kernels on the \(active) path\(why); the CPU supports \(detected)"
     }
 
     /// The C compiler for generated kernels, or why there is none.

@@ -4,7 +4,7 @@
 
 /// C[m,n] = A[m,k] · B[k,n], overwriting C (row-major, row stride ldc). Element (i, j) of A is at
 /// a[i*ars + j*acs], and likewise for B, so transposed or sliced views need no copy. Packed panels
-/// and an AVX2/FMA micro-kernel when the CPU has them (checked at run time).
+/// and an AVX-512 or AVX2/FMA micro-kernel, by `theano_cpu_isa()`.
 void theano_sgemm(size_t m, size_t n, size_t k, const float *a, ptrdiff_t ars, ptrdiff_t acs,
                   const float *b, ptrdiff_t brs, ptrdiff_t bcs, float *c, size_t ldc);
 void theano_dgemm(size_t m, size_t n, size_t k, const double *a, ptrdiff_t ars, ptrdiff_t acs,
@@ -14,7 +14,15 @@ void theano_dgemm(size_t m, size_t n, size_t k, const double *a, ptrdiff_t ars, 
 void theano_sgemv(size_t m, size_t k, const float *a, ptrdiff_t rs, ptrdiff_t cs, const float *x, ptrdiff_t xs, float *y);
 void theano_dgemv(size_t m, size_t k, const double *a, ptrdiff_t rs, ptrdiff_t cs, const double *x, ptrdiff_t xs, double *y);
 
-/// Whether the AVX2+FMA paths are in use on this CPU.
+/// The instruction-set paths of the kernels, lowest first.
+enum { THEANO_ISA_GENERIC = 0, THEANO_ISA_AVX2 = 1, THEANO_ISA_AVX512 = 2 };
+/// What the CPU supports: AVX-512 means F, VL, BW and DQ; AVX2 means AVX2 and FMA.
+int theano_cpu_isa_detected(void);
+/// The path in use: the detected one, capped by the limit.
+int theano_cpu_isa(void);
+/// Caps the path (`cpu_isa=avx2`); the host calls it once, before any kernel runs.
+void theano_cpu_isa_set_limit(int level);
+/// Whether the AVX2+FMA paths (or wider) are in use.
 int theano_cpu_has_avx2_fma(void);
 
 /// glibc's libmvec through dlopen. `theano_vmath_find("exp")` returns a handle for a function whose AVX2

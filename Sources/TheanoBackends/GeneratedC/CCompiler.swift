@@ -38,8 +38,19 @@ package struct CCompiler: Sendable {
         // Exact IEEE semantics: no fast-math, no fused multiply-adds, and no libm calls vectorized behind
         // our back (the source calls libmvec itself where the VM does), so results keep the VM's bits.
         var flags = (optimization ?? "-O3 -march=native").split(separator: " ").map(String.init) + ["-fno-math-errno", "-ffp-contract=off"]
+        flags += isaFlags(CPUISA.active)
         flags += ["-fPIC", "-shared"]
         return .success(CCompiler(path: path, identity: String(first), flags: flags))
+    }
+
+    /// Generated code stays on the kernels' path when `cpu_isa` lowers it below what `-march=native` allows.
+    private static func isaFlags(_ isa: CPUISA) -> [String] {
+        guard isa != CPUISA.detected else { return [] }
+        switch isa {
+        case .generic: return ["-mno-avx", "-mno-fma"]
+        case .avx2: return ["-mno-avx512f"]
+        case .avx512: return []
+        }
     }
 
     /// Compiles `source` (a .c file) to the shared library `output`; throws with the compiler's messages.

@@ -39,6 +39,10 @@ public final class TheanoConfig: Sendable {
         values = Mutex(v)
     }
 
+    /// The instruction-set path of the CPU kernels, fixed per process by `THEANO_FLAGS=cpu_isa=…`
+    /// (`avx512`, `avx2`, `generic`; the default is the best the CPU supports).
+    public var cpuISA: CPUISA { CPUISA.active }
+
     /// The dtype of `scalar()`, `matrix()` … and of Swift `Double` literals when set to float32.
     public var floatX: DType {
         get { values.withLock { $0.floatX } }

@@ -54,8 +54,13 @@ package struct MatMulJob: @unchecked Sendable {
     package let m, n, k: Int
     package let isFloat32: Bool
 
+    package init(a: MatrixOperand, b: MatrixOperand, c: UnsafeMutableRawPointer, m: Int, n: Int, k: Int, isFloat32: Bool) {
+        (self.a, self.b, self.c, self.m, self.n, self.k, self.isFloat32) = (a, b, c, m, n, k, isFloat32)
+    }
+
     /// Runs the whole product, split over the cores when it pays for the threads.
     package func runSplit() {
+        _ = CPUISA.active
         let parts = m * n * k >= 1 << 17 && Swift.max(m, n) >= 16 ? ProcessorCount.value : 1
         if parts == 1 { run(part: 0, of: 1) } else { DispatchQueue.concurrentPerform(iterations: parts) { run(part: $0, of: parts) } }
     }

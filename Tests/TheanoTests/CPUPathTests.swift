@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+@testable import Theano
+
+/// The built-in GEMM on the path in use, on shapes either side of every blocking boundary: the micro-tile
+/// (6 or 12 rows; 8, 16 or 32 columns), the packed block of A (96 rows), of k (256) and of B's columns
+/// (1,024 doubles, 2,048 floats). Small integers keep every sum exact, so any path must match the
+/// reference loop bit for bit.
+@Suite struct BuiltInGEMMTests {
+    static func integers(_ shape: [Int], _ dtype: DType, seed: UInt64) -> NDArray {
+        var generator = SplitMix64(seed: seed)
+        let count = shape.reduce(1, *)
+        return NDArray((0..<count).map { _ in Double(Int(generator.nextUnit() * 7) - 3) }, shape: shape).astype(dtype)
+    }
+
+    /// The built-in kernel, split over the cores as the VM splits it, whatever CBLAS is loaded.
+    static func builtIn(_ a: NDArray, _ b: NDArray) -> NDArray {
+        let out = NDArray(uninitialized: [a.shape[0], b.shape[1]], dtype: a.dtype)
+        MatMulJob(a: MatrixOperand(a), b: MatrixOperand(b), c: out.baseAddress, m: a.shape[0], n: b.shape[1], k: a.shape[1],
+                  isFloat32: a.dtype == .float32).runSplit()
+        return withExtendedLifetime((a, b)) { out }
+    }
+
+    static let boundaryShapes: [(m: Int, n: Int, k: Int)] = [
+        (1, 1, 1), (5, 7, 3), (6, 8, 1), (11, 31, 17), (12, 32, 255), (13, 33, 256), (25, 17, 257),
+        (95, 65, 100), (96, 64, 513), (97, 95, 40), (193, 15, 31), (7, 1023, 20), (9, 1025, 9), (14, 2047, 5), (3, 2049, 6),
+    ]
+
+    @Test(arguments: [DType.float32, .float64])
+    func matchesTheReferenceAcrossEveryBlockingBoundary(_ dtype: DType) {
+        for (index, shape) in Self.boundaryShapes.enumerated() {
+            let a = Self.integers([shape.m, shape.k], dtype, seed: UInt64(2 * index))
+            let b = Self.integers([shape.k, shape.n], dtype, seed: UInt64(2 * index + 1))
+            let expected = referenceMatrixMultiply(a, b)
+            #expect(Self.builtIn(a, b).doubles == expected.doubles, "\(shape) \(dtype) on \(CPUISA.active)")
+        }
+    }
+
+    @Test(arguments: [DType.float32, .float64])
+    func readsTransposedAndSlicedOperandsWithoutCopies(_ dtype: DType) {
+        // Aᵀ is read with unit row stride, and B is every other column of a wider matrix.
+        let aT = Self.integers([257, 37], dtype, seed: 7)
+        let wide = Self.integers([257, 2 * 45], dtype, seed: 8)
+        let a = aT.transposed([1, 0]), b = wide.sliced([(0, 257, 1), (0, 45, 2)])
+        #expect(a.strides[0] == 1 && b.strides[1] == 2)
+        #expect(Self.builtIn(a, b).doubles == referenceMatrixMultiply(a.contiguous(), b.contiguous()).doubles)
+    }
+
+    /// Set by `CPUPathTests` in the child processes it starts.
+    static let expectedPath = ProcessInfo.processInfo.environment["THEANO_TEST_EXPECTED_CPU_ISA"]
+
+    @Test(.enabled(if: expectedPath != nil))
+    func runsOnThePathTheParentForced() {
+        #expect(CPUISA.active.description == Self.expectedPath)
+        #expect(BackendInfo.cpuFeatures.contains("kernels on the \(CPUISA.active) path"))
+    }
+}
+
+/// `THEANO_FLAGS=cpu_isa=…` forces a lower instruction-set path, so this machine runs the backend
+/// conformance suites on every path it has, each in a child process (the path is fixed per process).
+@Suite struct CPUPathTests {
+    static let conformanceSuites = "BuiltInGEMMTests|KernelTableConformanceTests|VMConformanceTests|VMPerOpConformanceTests|DotTests|ElementwiseFunctionTable|ReductionValueTests|GeneratedCTests"
+
+    /// The paths below the detected one; the detected path is the one this process runs.
+    static let lowerPaths = CPUISA.allCases.filter { $0.rawValue < CPUISA.detected.rawValue }
+
+    @Test(.enabled(if: CBLASBindingTests.testBundle != nil && BuiltInGEMMTests.expectedPath == nil), arguments: lowerPaths)
+    func conformanceSuitesPassOnALowerPath(_ path: CPUISA) throws {
+        let flags = [ProcessInfo.processInfo.environment["THEANO_FLAGS"], "cpu_isa=\(path)"].compactMap { $0 }.joined(separator: ",")
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: try #require(CBLASBindingTests.testBundle))
+        child.arguments = ["--testing-library", "swift-testing", "--filter", Self.conformanceSuites]
+        child.environment = ProcessInfo.processInfo.environment.merging([
+            "THEANO_FLAGS": flags, "THEANO_BLAS": "none", "THEANO_TEST_EXPECTED_CPU_ISA": path.description,
+        ]) { $1 }
+        let pipe = Pipe()
+        child.standardOutput = pipe
+        child.standardError = pipe
+        try child.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        child.waitUntilExit()
+        #expect(child.terminationStatus == 0, "\(output.suffix(3000))")
+        #expect(output.contains("runsOnThePathTheParentForced() passed"), "\(output.suffix(3000))")
+        #expect(output.contains("Suite KernelTableConformanceTests passed"), "\(output.suffix(3000))")
+    }
+
+    @Test func thePathInUseIsNeverAboveWhatTheCPUSupports() {
+        #expect(CPUISA.allCases.map(\.description) == ["generic", "avx2", "avx512"])
+        #expect(CPUISA.active.rawValue <= CPUISA.detected.rawValue)
+        #expect(config.cpuISA == CPUISA.active)
+    }
+
+    @Test(.enabled(if: GeneratedCTests.theanoExecutable != nil))
+    func theanoInfoNamesThePath() throws {
+        let forced = GeneratedCTests.finish(try GeneratedCTests.launch(["info"], environment: ["THEANO_FLAGS": "cpu_isa=generic"]))
+        #expect(forced.output.contains("kernels on the generic path"), "\(forced.output)")
+        let unknown = GeneratedCTests.finish(try GeneratedCTests.launch(["info"], environment: ["THEANO_FLAGS": "cpu_isa=sse9"]))
+        #expect(unknown.output.contains("cpu_isa=sse9 names no path"), "\(unknown.output)")
+        #expect(unknown.output.contains("kernels on the \(CPUISA.detected) path"), "\(unknown.output)")
+    }
+}
