@@ -59,7 +59,7 @@ import Testing
 /// `THEANO_FLAGS=cpu_isa=…` forces a lower instruction-set path, so this machine runs the backend
 /// conformance suites on every path it has, each in a child process (the path is fixed per process).
 @Suite struct CPUPathTests {
-    static let conformanceSuites = "BuiltInGEMMTests|KernelTableConformanceTests|VMConformanceTests|VMPerOpConformanceTests|DotTests|ElementwiseFunctionTable|ReductionValueTests|GeneratedCTests"
+    static let conformanceSuites = "BuiltInGEMMTests|PairwiseSumTests|KernelTableConformanceTests|VMConformanceTests|VMPerOpConformanceTests|DotTests|ElementwiseFunctionTable|ReductionValueTests|GeneratedCTests"
 
     /// The paths below the detected one; the detected path is the one this process runs.
     static let lowerPaths = CPUISA.allCases.filter { $0.rawValue < CPUISA.detected.rawValue }
@@ -97,5 +97,36 @@ import Testing
         let unknown = GeneratedCTests.finish(try GeneratedCTests.launch(["info"], environment: ["THEANO_FLAGS": "cpu_isa=sse9"]))
         #expect(unknown.output.contains("cpu_isa=sse9 names no path"), "\(unknown.output)")
         #expect(unknown.output.contains("kernels on the \(CPUISA.detected) path"), "\(unknown.output)")
+    }
+}
+
+/// Sums keep numpy's pairwise order, and its bits, on every path: the vector kernels hold numpy's eight
+/// accumulators in one AVX-512 register, two AVX2 registers or eight scalars.
+@Suite struct PairwiseSumTests {
+    static func harmonic(_ n: Int) -> [Double] { (1...Swift.max(n, 1)).prefix(n).map { 1 / Double($0) } }
+
+    @Test func theVectorKernelsFollowTheReferenceTreeBitForBit() {
+        for n in [0, 1, 7, 8, 9, 15, 16, 17, 127, 128, 129, 130, 255, 1000, 2049, 4097, 100_003] {
+            let values = Self.harmonic(n).enumerated().map { $0.offset % 3 == 0 ? -$0.element : $0.element * 1.5 }
+            let floats = values.map { Float($0) }
+            values.withUnsafeBufferPointer { p in
+                #expect(VectorPairwiseSum.sum(p.baseAddress!, n) == PairwiseSum.sum(p.baseAddress!, n), "float64, n = \(n), \(CPUISA.active)")
+            }
+            floats.withUnsafeBufferPointer { p in
+                #expect(VectorPairwiseSum.sum(p.baseAddress!, n) == PairwiseSum.sum(p.baseAddress!, n), "float32, n = \(n), \(CPUISA.active)")
+            }
+        }
+    }
+
+    /// numpy 2: `np.sum(1 / np.arange(1, n + 1))` and `np.sum((1 / np.arange(1, n + 1)) ** 2)`; a
+    /// running sum gives 5.44089903057367, 7.485470860550343 and 12.090176129263348.
+    @Test(arguments: [(129, 5.440899030573669, 1.6372120974969775), (1000, 7.485470860550345, 1.6439345666815601),
+                      (100_003, 12.090176129263444, 1.6449240671982146)])
+    func sumsGiveNumpysBits(_ n: Int, _ sum: Double, _ sumOfSquares: Double) throws {
+        let x = dvector("x")
+        let f = try function([x], [Theano.sum(x), Theano.sum(x ** 2)])
+        let results = try f(NDArray(Self.harmonic(n)))
+        #expect(results[0].doubles == [sum], "n = \(n) on \(CPUISA.active)")
+        #expect(results[1].doubles == [sumOfSquares], "n = \(n) on \(CPUISA.active)")
     }
 }

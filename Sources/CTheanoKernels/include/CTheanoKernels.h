@@ -25,6 +25,10 @@ void theano_cpu_isa_set_limit(int level);
 /// Whether the AVX2+FMA paths (or wider) are in use.
 int theano_cpu_has_avx2_fma(void);
 
+/// numpy's pairwise sum of `n` values, accumulated in double, with the same bits on every path.
+double theano_pairwise_sum_double(const double *p, size_t n);
+double theano_pairwise_sum_float(const float *p, size_t n);
+
 /// glibc's libmvec through dlopen. `theano_vmath_find("exp")` returns a handle for a function whose AVX2
 /// float and double forms (`_ZGVdN8v_expf`, `_ZGVdN4v_exp`) and libm's scalar forms all exist, or -1.
 /// `theano_vmath_float/double` compute `n` values, in groups of 8 (float) or 4 (double) through libmvec

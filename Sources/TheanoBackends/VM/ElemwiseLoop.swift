@@ -271,19 +271,24 @@ package struct SumJob: @unchecked Sendable {
     package let loop: ElemwiseLoop
     package let sources: [InputSource]
     package let count: Int
-    package static let leaf = 4096
+    /// Leaves are computed into a buffer that stays in L1; the tree above them does not depend on the leaf size.
+    package static let leaf = 2048
 
     package func pairwise(_ start: Int, _ n: Int) -> Double {
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(Swift.min(n, SumJob.leaf), 1) * loop.dtype.itemSize, alignment: 64)
+        defer { buffer.deallocate() }
+        return pairwise(start, n, buffer)
+    }
+
+    private func pairwise(_ start: Int, _ n: Int, _ buffer: UnsafeMutableRawPointer) -> Double {
         if n > SumJob.leaf {
             let half = (n / 2) & ~7
-            return pairwise(start, half) + pairwise(start + half, n - half)
+            return pairwise(start, half, buffer) + pairwise(start + half, n - half, buffer)
         }
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(n, 1) * loop.dtype.itemSize, alignment: 64)
-        defer { buffer.deallocate() }
         loop.execute(sources, into: buffer, range: start..<(start + n))
         return loop.dtype == .float32
-            ? PairwiseSum.sum(UnsafePointer(buffer.assumingMemoryBound(to: Float.self)), n)
-            : PairwiseSum.sum(UnsafePointer(buffer.assumingMemoryBound(to: Double.self)), n)
+            ? VectorPairwiseSum.sum(UnsafePointer(buffer.assumingMemoryBound(to: Float.self)), n)
+            : VectorPairwiseSum.sum(UnsafePointer(buffer.assumingMemoryBound(to: Double.self)), n)
     }
 }
 

@@ -57,7 +57,7 @@ package enum ReduceKernels {
     package static func run<T: FloatTensorElement>(_ kind: Reduce.Kind, _ p: UnsafePointer<T>, _ n: Int) -> Double {
         switch kind {
         case .sum:
-            return PairwiseSum.sum(p, n)
+            return VectorPairwiseSum.sum(p, n)
         case .max:
             var m = Double(p[0])
             for i in 1..<Swift.max(n, 1) { let v = Double(p[i]); if v > m || v.isNaN { m = v; if v.isNaN { break } } }
