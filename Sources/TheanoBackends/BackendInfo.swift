@@ -35,7 +35,7 @@ public enum BackendInfo {
     public static var report: String {
         """
         Theano for Swift
-          BLAS:        \(CBLAS.status)
+          BLAS:        \(CBLAS.status)\(CBLAS.loaded.library == nil ? "" : "; GEMM: \(GEMMChoice.summary)")
           LAPACK:      \(LAPACK.status)
           CPU:         \(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpuFeatures)
           Vector math: \(vectorMath)

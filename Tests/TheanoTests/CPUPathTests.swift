@@ -130,3 +130,27 @@ import Testing
         #expect(results[1].doubles == [sumOfSquares], "n = \(n) on \(CPUISA.active)")
     }
 }
+
+/// With a CBLAS loaded, each shape goes to the faster of the two kernels, decided once per process.
+@Suite struct GEMMChoiceTests {
+    @Test(.enabled(if: CBLAS.loaded.library != nil, "needs a CBLAS"))
+    func aShapeIsTimedOnceAndThenAlwaysGoesToTheSameKernel() throws {
+        // A shape no other test multiplies, so this test sees its first product.
+        let a = KernelTableConformanceTests.random([23, 61], .float64, seed: 3), b = KernelTableConformanceTests.random([61, 19], .float64, seed: 4)
+        let shape = GEMMChoice.Shape(m: 23, n: 19, k: 61, isFloat32: false, transposedA: false, transposedB: false)
+        #expect(GEMMChoice.choice(shape) == nil)
+        let first = matrixMultiply(a, b)
+        let kernel = try #require(GEMMChoice.choice(shape))
+        #expect(GEMMChoice.decided.contains { $0.0 == shape && $0.1 == kernel })
+        let again = matrixMultiply(a, b)
+        #expect(first.doubles == again.doubles)
+        let expected = kernel == .builtIn ? builtInMultiply(a, b) : matrixMultiply(a, b)
+        #expect(first.doubles == expected.doubles)
+        #expect(zip(first.doubles, referenceMatrixMultiply(a, b).doubles).allSatisfy { Swift.abs($0 - $1) < 1e-12 })
+    }
+
+    @Test func largeProductsAreNotTimed() {
+        let shape = GEMMChoice.Shape(m: 1024, n: 1024, k: 1024, isFloat32: true, transposedA: false, transposedB: false)
+        #expect(GEMMChoice.choice(shape) == .blas)
+    }
+}

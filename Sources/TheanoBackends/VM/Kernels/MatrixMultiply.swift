@@ -3,15 +3,27 @@ import CTheanoKernels
 import Dispatch
 import Foundation
 
-/// The (m, k) × (k, n) product behind `Dot`. Float32 and float64 go to a dlopen'd CBLAS when one is
-/// installed, else to the built-in packed GEMM (or GEMV for a vector operand) split over the cores;
-/// other dtypes use a plain loop. Operands may be any strided views: transposes are not copied.
+/// The (m, k) × (k, n) product behind `Dot`. Float32 and float64 go to the built-in packed GEMM (or
+/// GEMV for a vector operand) split over the cores, or, when a CBLAS is loaded, to whichever of the two
+/// `GEMMChoice` found faster for the shape; other dtypes use a plain loop. Operands may be any strided views: transposes are not copied.
 package func matrixMultiply(_ a: NDArray, _ b: NDArray) -> NDArray {
     guard a.dtype == b.dtype, a.dtype == .float32 || a.dtype == .float64 else { return referenceMatrixMultiply(a.contiguous(), b.contiguous()) }
     let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
     if m == 0 || n == 0 { return NDArray(uninitialized: [m, n], dtype: a.dtype) }
     if k == 0 { return NDArray(zeros: [m, n], dtype: a.dtype) }
-    if let blas = CBLAS.loaded.library { return blasMultiply(blas, a, b) }
+    guard let blas = CBLAS.loaded.library else { return builtInMultiply(a, b) }
+    let shape = GEMMChoice.Shape(m: m, n: n, k: k, isFloat32: a.dtype == .float32,
+                                 transposedA: a.strides[1] != 1, transposedB: b.strides[1] != 1)
+    switch GEMMChoice.choice(shape) {
+    case .blas: return blasMultiply(blas, a, b)
+    case .builtIn: return builtInMultiply(a, b)
+    case nil: return GEMMChoice.measure(shape, builtIn: { builtInMultiply(a, b) }, blas: { blasMultiply(blas, a, b) })
+    }
+}
+
+/// The built-in packed GEMM (or GEMV for a vector operand), split over the cores.
+package func builtInMultiply(_ a: NDArray, _ b: NDArray) -> NDArray {
+    let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
     let out = NDArray(uninitialized: [m, n], dtype: a.dtype)
     MatMulJob(a: MatrixOperand(a), b: MatrixOperand(b), c: out.baseAddress, m: m, n: n, k: k, isFloat32: a.dtype == .float32).runSplit()
     return withExtendedLifetime((a, b)) { out }
