@@ -228,6 +228,7 @@ run("N2", scanBackward)
 run("G1", generatedCChain)
 // It builds a 2 GB dense matrix to compare with: `theano-bench sparse`, beside Scripts/bench-sparse-scipy.py.
 run("sparse", onlyWhenNamed: true, sparseLogisticRegression)
+run("gemm", onlyWhenNamed: true, gemmChoiceBenchmark)
 
 // Ratios against the peers come from ../shared/bench/side-by-side.sh, which measures them in the same
 // sitting: a table from another day or machine would mean nothing.
