@@ -104,6 +104,7 @@ run("W3") {
 }
 
 run("W4") {
+    emit("W4", "copy_GB_per_s", MemoryBandwidth.copy)
     for dtype in [DType.float32, .float64] {
         let x = tensor(dtype: dtype, broadcastable: [false], name: "x")
         let suffix = dtype == .float32 ? "float32" : "float64"
@@ -119,7 +120,11 @@ run("W4") {
             try check(stride(from: 0, to: n, by: 99_991).allSatisfy { near(s[$0], Foundation.exp(Foundation.sin(d[$0] * d[$0])), dtype == .float32 ? 1e-5 : 1e-12) }, "exp(sin(x²)) values")
             let t = try median(repeats: 5, warmup: 1) { _ = try g(data) }
             emit("W4", "ms_per_call_\(suffix)\(label)", t * 1e3)
-            if label.isEmpty { emit("W4", "GB_per_s_\(suffix)", Double(2 * n * dtype.itemSize) / t / 1e9) }
+            if label.isEmpty {
+                let rate = Double(2 * n * dtype.itemSize) / t / 1e9
+                emit("W4", "GB_per_s_\(suffix)", rate)
+                emit("W4", "fraction_of_copy_bandwidth_\(suffix)", rate / MemoryBandwidth.copy)
+            }
         }
     }
 }
@@ -190,6 +195,7 @@ run("W7") {
 }
 
 run("W8") {
+    emit("W8", "read_GB_per_s", MemoryBandwidth.read)
     let x = dvector("x")
     var f: Function<NDArray>!
     emit("W8", "compile_s", try seconds { f = try function([x], (x ** 2).sum()) })
@@ -199,6 +205,7 @@ run("W8") {
     let t = try median(repeats: 7) { _ = try f(data) }
     emit("W8", "ms_per_call", t * 1e3)
     emit("W8", "GB_per_s", 80e6 / t / 1e9)
+    emit("W8", "fraction_of_read_bandwidth", 80e6 / t / 1e9 / MemoryBandwidth.read)
 }
 
 run("W9") {
