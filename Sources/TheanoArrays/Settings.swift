@@ -30,6 +30,8 @@ package enum Settings {
     package static var path: String? { environment["PATH"] }
     /// Where the per-user cache lives (`$XDG_CACHE_HOME`, else `~/.cache`).
     package static var cacheHome: String? { environment["XDG_CACHE_HOME"] }
+    /// A CUDA installation (or a pip package of one of its libraries) searched before the usual folders.
+    package static var cudaRoot: String? { environment["THEANO_CUDA_ROOT"] }
     /// The MPI library to load (a path), or `none` for single-process communicators only.
     package static var mpiLibrary: String? { environment["THEANO_MPI"] }
     /// Seconds a collective waits for the other ranks before it throws (default 120).

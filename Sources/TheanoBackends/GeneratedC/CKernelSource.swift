@@ -85,12 +85,8 @@ package struct CKernelSource {
         // One value at a time: the whole block, or the values after the last full group.
         lines.append("    for (; i < n; i++) {")
         for i in 0..<loop.inputCount { lines.append("        const \(t) r\(i) = in\(i)[i];") }
-        for (k, instruction) in loop.instructions.enumerated() {
-            let args = instruction.args.map { "r\($0)" }
-            guard var value = expression(instruction.op, args, t) else { return nil }
-            if instruction.roundsToFloat32 { value = "(double)(float)(\(value))" }
-            lines.append("        const \(t) r\(loop.inputCount + k) = \(value);")
-        }
+        guard let steps = elementSteps(loop, t) else { return nil }
+        lines += steps.map { "        " + $0 }
         lines.append("        out[i] = (\(out))r\(loop.inputCount + loop.instructions.count - 1);")
         lines.append("    }")
         lines.append("}")
@@ -140,6 +136,18 @@ package struct CKernelSource {
 
     /// The values in one libmvec call: the VM's groups.
     package static func vectorWidth(_ t: String) -> Int { (t == "float" ? 8 : 4) * (VectorMath.usesAVX512 ? 2 : 1) }
+
+    /// The loop's steps for one element, in every C dialect (C, CUDA): register `r<k>` for each input and
+    /// step, each step from its op's C template; nil when a step has no C form.
+    package static func elementSteps(_ loop: ElemwiseLoop, _ t: String) -> [String]? {
+        var lines: [String] = []
+        for (k, instruction) in loop.instructions.enumerated() {
+            guard var value = expression(instruction.op, instruction.args.map { "r\($0)" }, t) else { return nil }
+            if instruction.roundsToFloat32 { value = "(double)(float)(\(value))" }
+            lines.append("const \(t) r\(loop.inputCount + k) = \(value);")
+        }
+        return lines
+    }
 
     /// One step in C, from the op's definition; nil when the op has no C form.
     package static func expression(_ op: ScalarOp, _ args: [String], _ t: String) -> String? {
