@@ -81,17 +81,31 @@ private func directionalDerivative(_ f: Function<NDArray>, _ points: [NDArray], 
         #expect(close(result.doubles, numeric, tolerance: 1e-7), "\(result.doubles) vs \(numeric)")
     }
 
-    @Test func theHessianTimesAVectorOfAScannedCostThroughThePullback() throws {
-        // rop of a gradient of a scan goes through the backward loop, which has no R-operator of its
-        // own: the double pull-back gets there.
+    @Test func theHessianTimesAVectorOfAScannedCost() throws {
+        // Theano's recipe rop(grad(cost, x), x, v): the R-operator of the backward loop is that of the
+        // same loop written as a scan. The double pull-back gets the same.
         let x = dvector("x"), v = dvector("v")
         let total = try foldl({ s in s[1] + sin(s[0]) * s[0] }, sequences: [x], initial: constant(0.0))
         let g = try grad(total, wrt: x)
-        let hv = try rop(g, wrt: x, evalPoint: v, method: .throughPullback)
+        let hv = try rop(g, wrt: x, evalPoint: v)
+        let pulled = try rop(g, wrt: x, evalPoint: v, method: .throughPullback)
         let xv: [Double] = [0.2, -0.4, 1.1], vv: [Double] = [1.0, 2.0, -1.0]
         // d²/dx² (x sin x) = 2 cos x - x sin x, diagonal.
         let expected = zip(xv, vv).map { (x: Double, v: Double) -> Double in (2 * Foundation.cos(x) - x * Foundation.sin(x)) * v }
         #expect(close(try function([x, v], hv)(xv, vv).doubles, expected, tolerance: 1e-10))
+        #expect(close(try function([x, v], pulled)(xv, vv).doubles, expected, tolerance: 1e-10))
+    }
+
+    @Test func theHessianTimesAVectorOfAnRNNCostIsTheHessianTimesTheVector() throws {
+        let x = dmatrix("x"), h0 = dvector("h0"), W = dmatrix("W"), v = dvector("v")
+        let states = try rnn(x, h0, W)[0]
+        let cost = (states * states).sum()
+        let hv = try rop(try grad(cost, wrt: h0), wrt: h0, evalPoint: v)
+        let product = dot(try hessian(cost, wrt: h0), v)
+        let f = try function([x, h0, W, v], [hv, product])
+        let results = try f.call(points + [directions[1]])
+        #expect(close(results[0].doubles, results[1].doubles, tolerance: 1e-10), "\(results[0].doubles) vs \(results[1].doubles)")
+        #expect(results[0].doubles.contains { abs($0) > 1e-3 })
     }
 
     @Test func aLoopWithAnUntilConditionHasNoROperator() throws {

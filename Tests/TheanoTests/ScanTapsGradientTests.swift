@@ -131,6 +131,38 @@ private func values(_ shape: [Int], seed: UInt64, scale: Double = 1) -> NDArray 
         }, at: [values([4], seed: 30), values([2], seed: 31), values([], seed: 32)])
     }
 
+    @Test func secondDerivativesOfABackwardsLoopOverPartOfItsSequence() throws {
+        // Three steps backwards over a five-row sequence: rows 3 and 4 are never read.
+        try verifyGrad({ v in
+            let (outs, _) = try! scan({ s in [tanh(s[0] * s[1] + s[2])] }, sequences: [v[0]], outputsInfo: [ScanOutput(initial: v[1])],
+                                      nonSequences: [v[2]], nSteps: 3, goBackwards: true)
+            let g = try! grad((outs[0] * outs[0]).sum(), wrt: [v[0], v[1], v[2]])
+            return g[0] * 3 + g[1] + g[2]
+        }, at: [values([5], seed: 40), values([], seed: 41), values([], seed: 42)])
+    }
+
+    @Test func secondDerivativesOfALoopThatEndsOnACondition() throws {
+        // Multiplying by x until past 10: from 1 with x = 2.3, three steps (2.3, 5.29, 12.167); the gradient's gradient
+        // runs over the steps the loop ran.
+        try verifyGrad({ v in
+            let (outs, _) = try! scan({ s in
+                let next = s[0] * s[1]
+                return ScanStep([next], until: gt(next, 10.0))
+            }, outputsInfo: [ScanOutput(initial: constant(1.0))], nonSequences: [v[0]], nSteps: 20)
+            return try! grad(outs[0].sum(), wrt: v[0])
+        }, at: [NDArray(scalar: 2.3)])
+        // x + x² + x³ at x = 2.3: its second derivative is 2 + 6x.
+        let x = dscalar("x")
+        let (outs, _) = try scan({ s in
+            let next = s[0] * s[1]
+            return ScanStep([next], until: gt(next, 10.0))
+        }, outputsInfo: [ScanOutput(initial: constant(1.0))], nonSequences: [x], nSteps: 20)
+        let second = try grad(try grad(outs[0].sum(), wrt: x), wrt: x)
+        let expected: Double = 2 + 6 * 2.3
+        let value: Double = try function([x], second)(2.3).item()
+        #expect(abs(value - expected) < 1e-10)
+    }
+
     @Test func truncatedGradientsHaveNoSecondDerivative() throws {
         let x = dvector("x"), h0 = dscalar("h0")
         let (outs, _) = try scan({ s in [s[0] * s[1]] }, sequences: [x], outputsInfo: [ScanOutput(initial: h0)], truncateGradient: 2)
@@ -138,5 +170,7 @@ private func values(_ shape: [Int], seed: UInt64, scale: Double = 1) -> NDArray 
         let error = try #require(throws: TheanoError.self) { try grad(g.sum(), wrt: x) }
         #expect(error.kind == .unsupported)
         #expect(error.message.contains("grad of ScanGrad: second derivatives through a scan with truncateGradient (2)"), "\(error.message)")
+        let hv = try #require(throws: TheanoError.self) { try rop(g, wrt: x, evalPoint: dvector("v")) }
+        #expect(hv.message.hasPrefix("rop: ScanGrad has no R-operator (the backward loop of a scan with truncateGradient has none)"), "\(hv.message)")
     }
 }

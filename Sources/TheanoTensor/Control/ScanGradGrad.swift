@@ -3,7 +3,7 @@
 /// ``ScanGrad`` runs backpropagation through time as one op. For its gradient, the same loop is written
 /// as an ordinary ``Scan`` over the reversed time steps (Theano's form of a scan's gradient), whose
 /// value equals the op's outputs, and that scan is differentiated: so `hessian`, `grad` of a gradient
-/// and `rop` through `.throughPullback` work for a cost computed by scan, as far as the step's own ops
+/// and `rop` work for a cost computed by scan, as far as the step's own ops
 /// are twice differentiable.
 ///
 /// The reversed scan carries, for each recurrent output, the gradient still pending for the states its
@@ -116,5 +116,23 @@ package enum ScanGradAsScan {
         for j in rest.indices { grads.append(loop[s + recurrent.count + j][-1]) }
         let types = op.outputTypes(inputs.map(\.type))
         return zip(grads, types).map { g, type in ROpPropagation.matched(g.dtype == type.dtype ? g : cast(g, type.dtype), type) }
+    }
+}
+
+extension ScanGrad {
+    /// The backward loop's R-operator: that of the same loop written as a ``Scan``, so Theano's
+    /// Hessian-times-vector recipe `rop(grad(cost, wrt: x), wrt: x, evalPoint: v)` works through scan.
+    public func rOp(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ evalPoints: [TensorVariable?]) throws -> [TensorVariable?] {
+        guard forward.truncateGradient <= 0 else {
+            throw ROpUnavailable.error(for: self, reason: "the backward loop of a scan with truncateGradient has none")
+        }
+        let standIns = inputs.map { TensorVariable(type: $0.type, name: $0.name) }
+        let equivalent = try ScanGradAsScan.backwardLoop(self, standIns)
+        var seeds: [TensorVariable: TensorVariable] = [:], back: [TensorVariable: TensorVariable] = [:]
+        for (standIn, (input, point)) in zip(standIns, zip(inputs, evalPoints)) {
+            back[standIn] = input
+            if let point { seeds[standIn] = point }
+        }
+        return ROpPropagation.replacing(try ROpPropagation.forward(equivalent, seeds: seeds), back)
     }
 }
