@@ -165,6 +165,10 @@ private let shapeCases: [ShapeCase] = {
     cases.append(ShapeCase("IfElse else", [s, m, n], [NDArray(scalar: -1.0), sample([3, 4]), sample([2, 2])], { x in
         try! ifelse(gt(x[0], 0), [exp(x[1]), x[2]], [x[1][.slice(1, nil)], concatenate([x[2], x[2]])])
     }))
+    // scan: nSteps rows of each step's shape, a state's from its initial state; the loop does not run.
+    cases.append(ShapeCase("Scan", [v, m], [sample([3]), sample([4, 3])], { x in
+        try! scan({ s in [s[0] * s[1], concatenate([s[0], s[1]])] }, sequences: [x[1]], outputsInfo: [ScanOutput(initial: x[0]), nil]).outputs
+    }))
     // The backward loop of a scan: one gradient per scan input, each of that input's shape.
     cases.append(ShapeCase("ScanGrad", [v, m], [sample([3]), sample([4, 3])], { x in
         let (results, _) = try! scan({ s in [s[0] * s[1] + s[2]] }, sequences: [x[1]], outputsInfo: [ScanOutput(initial: x[0])], nonSequences: [x[0]])

@@ -15,13 +15,6 @@ extension IfElse {
     }
 }
 
-extension Scan {
-    /// Theano's `Scan.R_op` builds a second scan over the tangents; it is not implemented here yet.
-    public func rOp(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ evalPoints: [TensorVariable?]) throws -> [TensorVariable?] {
-        throw ROpUnavailable.error(for: self, reason: "Theano's scan R-operator, a second scan over the tangents, is not implemented yet")
-    }
-}
-
 extension RandomDraw {
     /// Theano's `RandomFunction.R_op`: a draw has no tangent.
     public func rOp(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ evalPoints: [TensorVariable?]) throws -> [TensorVariable?] {

@@ -2,9 +2,6 @@
 /// carrying the gradient of each recurrent state from step to step.
 package enum ScanGradient {
     package static func grad(_ scan: Scan, _ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
-        guard scan.outputTaps.allSatisfy({ $0.isEmpty || $0 == [-1] }) else {
-            throw TheanoError(.unsupported, "grad of scan: only recurrent outputs with the single tap [-1] are differentiable so far")
-        }
         let inner = scan.inner
         // The until condition, the step's last output when there is one, has no gradient.
         let stepOutputs = Array(inner.outputs.prefix(scan.outputTaps.count))
@@ -35,7 +32,6 @@ public struct ScanGrad: SubgraphOp {
     public static func == (a: ScanGrad, b: ScanGrad) -> Bool { a.box == b.box }
     public func hash(into h: inout Hasher) { h.combine(box) }
 
-
     public func outputTypes(_ inputs: [TensorType]) -> [TensorType] {
         let count = inputs.count - 2 * forward.outputTaps.count
         return inputs[1..<count].map { TensorType($0.dtype.isDiscrete ? .float64 : $0.dtype, $0.broadcastable) }
@@ -60,34 +56,66 @@ public struct ScanGrad: SubgraphOp {
 
         let sequenceGrads = sequences.map { NDArray(zeros: $0.shape, dtype: $0.dtype.isDiscrete ? .float64 : $0.dtype) }
         var restGrads = rest.map { NDArray(zeros: $0.shape, dtype: $0.dtype.isDiscrete ? .float64 : $0.dtype) }
-        var carried = initials.map { NDArray(zeros: $0.shape, dtype: $0.dtype) }
+        // Each recurrent output's history z: its `depth` initial states, then one row per step (step t
+        // gives z[depth + t] and reads z[depth + t + tap]). zGrads[r] accumulates the gradient of each
+        // row; a row's is complete once every later step that reads it has run.
+        let taps = recurrent.map { forward.outputTaps[$0] }
+        let depths = taps.map { -$0[0] }
+        let single = taps.map { $0 == [-1] }
+        let initialRows = initials.map(RowViews.init)
+        let zGrads = recurrent.indices.map { r in
+            let state = single[r] ? initials[r].shape : Array(initials[r].shape.dropFirst())
+            return NDArray(zeros: [depths[r] + steps] + state, dtype: initials[r].dtype)
+        }
+        let zGradRows = zGrads.map(RowViews.init)
         let first = forward.truncateGradient > 0 ? Swift.max(0, steps - forward.truncateGradient) : 0
         let sequenceRows = sequences.map(RowViews.init), outRows = outs.map(RowViews.init), gradientRows = gouts.map(RowViews.init)
+        let stateSlotCount = taps.reduce(0) { $0 + $1.count }
         for t in stride(from: steps - 1, through: first, by: -1) {
             let index = forward.goBackwards ? steps - 1 - t : t
             var args = sequenceRows.map { $0[index] }
             for (r, kOut) in recurrent.enumerated() {
-                args.append(t == 0 ? initials[r] : outRows[kOut][t - 1])
+                for tap in taps[r] {
+                    let row = depths[r] + t + tap
+                    args.append(row >= depths[r] ? outRows[kOut][row - depths[r]] : single[r] ? initials[r] : initialRows[r][row])
+                }
             }
             args += rest
             var g = gradientRows.map { $0[t] }
             for (r, kOut) in recurrent.enumerated() {
-                g[kOut] = try ScalarEvaluation.evaluate(.add, [g[kOut], carried[r]], shape: g[kOut].shape).astype(carried[r].dtype)
+                g[kOut] = try ScalarEvaluation.evaluate(.add, [g[kOut], zGradRows[r][depths[r] + t]], shape: g[kOut].shape).astype(zGrads[r].dtype)
             }
             let results = try subgraphs[0].run(args + g)
             for i in 0..<s {
                 var row = sequenceGrads[i].sliced([(start: index, count: 1, step: 1)], dropping: [0])
                 row.assign(from: try ScalarEvaluation.evaluate(.add, [row, results[i]], shape: row.shape).astype(row.dtype))
             }
-            for r in recurrent.indices { carried[r] = results[s + r].astype(carried[r].dtype) }
+            var slot = s
+            for r in recurrent.indices {
+                for tap in taps[r] {
+                    var row = zGradRows[r][depths[r] + t + tap]
+                    row.assign(from: try ScalarEvaluation.evaluate(.add, [row, results[slot]], shape: row.shape).astype(row.dtype))
+                    slot += 1
+                }
+            }
             for j in rest.indices {
-                restGrads[j] = try ScalarEvaluation.evaluate(.add, [restGrads[j], results[s + recurrent.count + j]], shape: restGrads[j].shape).astype(restGrads[j].dtype)
+                restGrads[j] = try ScalarEvaluation.evaluate(.add, [restGrads[j], results[s + stateSlotCount + j]], shape: restGrads[j].shape).astype(restGrads[j].dtype)
             }
         }
-        return sequenceGrads + carried + restGrads
+        // The initial states' gradients: the rows before the first step run (row `first` with
+        // truncation, as the gradient reaching the oldest state read).
+        let initialGrads = recurrent.indices.map { r -> NDArray in
+            if single[r] { return zGradRows[r][first].contiguous() }
+            let grad = NDArray(zeros: initials[r].shape, dtype: initials[r].dtype)
+            var head = grad.sliced([(start: 0, count: depths[r], step: 1)], dropping: [])
+            head.assign(from: zGrads[r].sliced([(start: first, count: depths[r], step: 1)], dropping: []))
+            return grad
+        }
+        return sequenceGrads + initialGrads + restGrads
     }
 
+    /// The gradient of the backward loop, through the same loop written as a ``Scan`` (see `ScanGradAsScan`).
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
-        throw TheanoError(.unsupported, "second derivatives through scan are not implemented")
+        try ScanGradAsScan.grad(self, inputs, outputs, outputGrads)
     }
 }
