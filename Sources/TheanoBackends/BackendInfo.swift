@@ -31,6 +31,16 @@ public enum BackendInfo {
             : "libmvec not found (or no AVX2): scalar libm loops"
     }
 
+    /// NVRTC's version and where it was found, or why it is missing.
+    public static var nvrtc: String {
+        switch NVRTC.loaded {
+        case .success(let nvrtc):
+            let archs = nvrtc.supportedArchitectures
+            return "\(nvrtc.version) (\(nvrtc.path))" + (archs.isEmpty ? "" : ", sm_\(archs.first!) to sm_\(archs.last!)")
+        case .failure(let why): return why.description
+        }
+    }
+
     /// What `theano info` prints: the BLAS, vector math, C compiler, CPU features and kernel cache in use.
     public static var report: String {
         """
@@ -42,7 +52,9 @@ public enum BackendInfo {
           C compiler:  \(compiler)
           floatX:      \(config.floatX)
           mode:        \(config.mode)
-          GPU:         no CUDA backend in this build
+          GPU:         \(CUDADevices.summary); no CUDA backend yet (kernels are rendered and compiled, not run)
+          NVRTC:       \(nvrtc)
+          cuBLAS:      \(CUDALibraries.cublas.status)
           MPI:         \(MPI.status)
           NCCL:        not yet: GPU all-reduce waits for the CUDA backend (MPI carries CPU arrays between processes)
         """

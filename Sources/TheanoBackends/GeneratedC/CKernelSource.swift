@@ -139,10 +139,10 @@ package struct CKernelSource {
 
     /// The loop's steps for one element, in every C dialect (C, CUDA): register `r<k>` for each input and
     /// step, each step from its op's C template; nil when a step has no C form.
-    package static func elementSteps(_ loop: ElemwiseLoop, _ t: String) -> [String]? {
+    package static func elementSteps(_ loop: ElemwiseLoop, _ t: String, dialect: CDialect = .c) -> [String]? {
         var lines: [String] = []
         for (k, instruction) in loop.instructions.enumerated() {
-            guard var value = expression(instruction.op, instruction.args.map { "r\($0)" }, t) else { return nil }
+            guard var value = expression(instruction.op, instruction.args.map { "r\($0)" }, t).map(dialect.expression) else { return nil }
             if instruction.roundsToFloat32 { value = "(double)(float)(\(value))" }
             lines.append("const \(t) r\(loop.inputCount + k) = \(value);")
         }
@@ -152,5 +152,20 @@ package struct CKernelSource {
     /// One step in C, from the op's definition; nil when the op has no C form.
     package static func expression(_ op: ScalarOp, _ args: [String], _ t: String) -> String? {
         op.definition.c?.render(args, type: t)
+    }
+}
+
+/// The C-family languages the op definitions' templates are rendered in. Templates are GNU C; a dialect
+/// rewrites what its compiler lacks.
+package enum CDialect {
+    case c, cuda
+
+    /// NVRTC has no GNU statement expressions: `({ decls; value; })` becomes a lambda called in place.
+    package func expression(_ text: String) -> String {
+        guard self == .cuda, text.hasPrefix("({"), text.hasSuffix("})") else { return text }
+        var inner = text.dropFirst(2).dropLast(2).trimmingCharacters(in: .whitespaces)
+        if inner.hasSuffix(";") { inner.removeLast() }
+        guard let split = inner.range(of: "; ", options: .backwards) else { return "[&]() { return \(inner); }()" }
+        return "[&]() { \(inner[..<split.lowerBound]); return \(inner[split.upperBound...]); }()"
     }
 }
