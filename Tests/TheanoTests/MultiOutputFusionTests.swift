@@ -245,4 +245,20 @@ private let noFusion = Mode.fastRun.excluding("elemwise_fusion")
         #expect(elementwiseNodes(fused.graph).filter { $0.node.outputs[0].ndim == 1 }.count == 2)
         #expect(values == (try step(noFusion)).1)
     }
+
+    /// A float32 value inside a float64 loop is rounded after each step and stored as float32 from its
+    /// register: the same bits as its own float32 loop, with generated C off and on.
+    @Test func aFloat32OutputOfAFloat64Loop() throws {
+        let x = fvector("x"), y = dvector("y")
+        let t = x * x + 1
+        let outputs = [t, t * y]
+        var g = SplitMix64(seed: 11)
+        let arguments = [NDArray((0..<5000).map { _ in Float(g.nextGaussian()) }), NDArray((0..<5000).map { _ in g.nextGaussian() })]
+        let fused = try function([x, y], outputs, mode: Mode.fastRun.generatedC(.off))
+        let loops = program(fused).kernels.compactMap { kernel -> ElemwiseLoop? in if case .elemwise(let loop) = kernel { loop } else { nil } }
+        #expect(loops.count == 1 && loops[0].computeType == .float64 && loops[0].outputDTypes == [.float32, .float64])
+        let expected = try function([x, y], outputs, mode: noFusion.generatedC(.off)).call(arguments).map(bits)
+        #expect(try fused.call(arguments).map(bits) == expected)
+        #expect(try function([x, y], outputs, mode: Mode.fastRun.generatedC(.synchronous)).call(arguments).map(bits) == expected)
+    }
 }
