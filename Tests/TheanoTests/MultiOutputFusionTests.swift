@@ -261,4 +261,20 @@ private let noFusion = Mode.fastRun.excluding("elemwise_fusion")
         #expect(try fused.call(arguments).map(bits) == expected)
         #expect(try function([x, y], outputs, mode: Mode.fastRun.generatedC(.synchronous)).call(arguments).map(bits) == expected)
     }
+
+    /// Inputs of mismatched shapes fail in the fused loop with the shapes and the user's expression.
+    @Test func mismatchedInputsFailInTheFusedLoop() throws {
+        let x = dvector("x"), y = dvector("y")
+        let t = exp(x) + y
+        let f = try function([x, y], [t, t * 2], mode: .fastRun)
+        #expect(elementwiseNodes(f.graph).count == 1 && f.graph.toposort[0].outputCount == 2)
+        do {
+            _ = try f([0.0, 1.0, 2.0], [1.0, 2.0])
+            Issue.record("mismatched shapes were accepted")
+        } catch let error as TheanoError {
+            let text = "\(error)"
+            #expect(error.kind == .shapeMismatch)
+            #expect(text.contains("computed in one fused loop") && text.contains("has size 2, but input 0 has size 3"), "\(text)")
+        }
+    }
 }

@@ -9,7 +9,8 @@ import RealModule
 /// inputs and strided views are converted or gathered into a register one block at a time. A float32
 /// step inside a float64 program is rounded to float32 after each operation, which gives exactly the
 /// float32 result for the correctly rounded operations; programs that would need a float32
-/// transcendental computed in float64 are left to the reference.
+/// transcendental computed in float64 are left to the reference. A composite with several outputs
+/// stores each of them from its register in the same pass (``runOutputs``).
 ///
 /// A class, so the VM's per-step dispatch shares it instead of copying (and retaining) its fields.
 package final class ElemwiseLoop: @unchecked Sendable {

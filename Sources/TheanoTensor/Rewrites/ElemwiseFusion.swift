@@ -7,8 +7,9 @@
 ///
 /// A member's value that something outside the group reads (or that the function returns) becomes one
 /// of the fused node's outputs, so a value with several readers is computed once, inside the loop.
-/// A group never takes in a node when a path leaves the group and comes back to it (the fused node
-/// would depend on itself), reads at most `maxInputs` variables and has at most `maxSteps` steps.
+/// Two groups never merge when a path through other nodes (or other groups) joins them, since the fused
+/// node would depend on itself; a group reads at most `maxInputs` variables and has at most `maxSteps`
+/// steps. Comparisons and integer results group apart from float ones.
 ///
 /// The steps are the members' scalar ops at their own dtypes, in the graph's order, with variadic
 /// `add`/`mul` folded left as the CPU backend runs them, so per element the fused loop performs
