@@ -108,7 +108,33 @@ package enum ElemwiseFusion {
                     for q in candidates(p) where unit[q] != unit[p] { merge(unit[q], into: unit[p]) }
                 }
             }
+            // The path searches keep the contracted graph acyclic; should they ever miss a path, fusing
+            // nothing here beats a graph that depends on itself.
+            guard contractedGraphIsAcyclic() else {
+                assertionFailure("elemwise_fusion: the groups would make the graph cyclic")
+                return []
+            }
             return nodes.indices.filter { isFusable[$0] && unit[$0] == $0 && members[$0].count > 1 }.map { members[$0].map { nodes[$0] } }
+        }
+
+        /// Kahn's algorithm over the units.
+        func contractedGraphIsAcyclic() -> Bool {
+            var waiting = [Int](repeating: 0, count: nodes.count), readers = [[Int]](repeating: [], count: nodes.count)
+            for m in nodes.indices {
+                for o in Set(producers[m].map { unit[$0] }) where o != unit[m] {
+                    waiting[unit[m]] += 1
+                    readers[o].append(unit[m])
+                }
+            }
+            var ready = nodes.indices.filter { unit[$0] == $0 && waiting[$0] == 0 }, done = 0
+            while let u = ready.popLast() {
+                done += 1
+                for r in readers[u] {
+                    waiting[r] -= 1
+                    if waiting[r] == 0 { ready.append(r) }
+                }
+            }
+            return done == nodes.indices.filter { unit[$0] == $0 }.count
         }
 
         /// Earlier fusable nodes this node may share a loop with: producers first, then siblings. Float
