@@ -178,8 +178,8 @@ private let noFusion = Mode.fastRun.excluding("elemwise_fusion")
                              outputs: [2, 3])
         let op = Elemwise(.composite(body), inputBroadcastable: [[false], [false]])
         #expect("\(body)" == "exp(i0), (exp(i0) * i1)")
-        let values = try op.perform([NDArray([0.0, 1.0]), NDArray([3.0, 5.0])])
-        #expect(close(values[0].doubles, [1, 2.718281828459045]) && close(values[1].doubles, [3, 5 * 2.718281828459045]))
+        let computed = try op.perform([NDArray([0.0, 1.0]), NDArray([3.0, 5.0])])
+        #expect(close(computed[0].doubles, [1, 2.718281828459045]) && close(computed[1].doubles, [3, 5 * 2.718281828459045]))
         #expect(throws: OpFailure.self) { try op.perform([NDArray([0.0, 1.0]), NDArray([3.0])]) }
         try verifyGrad({ v in
             let outs = Apply(op, [v[0], v[1]]).outputs
@@ -187,6 +187,13 @@ private let noFusion = Mode.fastRun.excluding("elemwise_fusion")
         }, at: [NDArray([0.5, -1.0]), NDArray([2.0, 0.25])])
         // An output whose gradient is not asked for contributes nothing.
         try verifyGrad({ v in Apply(op, [v[0], v[1]]).outputs[1].sum() }, at: [NDArray([0.5, -1.0]), NDArray([2.0, 0.25])])
+        // The R-operator gives each output's tangent: d(exp(a)) = exp(a)·da, d(exp(a)·b) = exp(a)·b·da + exp(a)·db.
+        let a = dvector("a"), b = dvector("b"), da = dvector("da"), db = dvector("db")
+        let outs = Apply(op, [a, b]).outputs
+        let tangents = try rop(outs, wrt: [a, b], evalPoints: [da, db])
+        let values = try function([a, b, da, db], tangents, mode: .reference)([0.0, 1.0], [3.0, 5.0], [1.0, 2.0], [10.0, 0.5])
+        #expect(close(values[0].doubles, [1, 2 * 2.718281828459045]))
+        #expect(close(values[1].doubles, [3 + 10, (5 * 2 + 0.5) * 2.718281828459045]))
     }
 
     /// Random elementwise graphs over a matrix, a row and a column, returning several of their values

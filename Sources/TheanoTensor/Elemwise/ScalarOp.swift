@@ -407,14 +407,20 @@ public struct Composite: Hashable, Sendable, CustomStringConvertible {
 
     /// The same for several outputs; an output without a gradient (nil) contributes nothing.
     package func gradient(_ x: [TensorVariable], _ gz: [TensorVariable?]) throws -> [TensorVariable?] {
+        let expanded = expanded(x)
+        let given = zip(expanded, gz).compactMap { v, g in g.map { (v, $0) } }
+        if given.isEmpty { return x.map { _ in nil } }
+        return try Gradient.backward(outputs: given.map(\.0), outputGrads: given.map(\.1), wrt: x)
+    }
+
+    /// The body as tensor operations over `x`: one variable per output.
+    package func expanded(_ x: [TensorVariable]) -> [TensorVariable] {
         var slots = x
         for step in steps {
             var v = elemwise(step.op, step.args.map { slots[$0] })
             if v.dtype != step.dtype { v = TheanoTensor.cast(v, step.dtype) }
             slots.append(v)
         }
-        let given = zip(outputs, gz).compactMap { slot, g in g.map { (slots[slot], $0) } }
-        if given.isEmpty { return x.map { _ in nil } }
-        return try Gradient.backward(outputs: given.map(\.0), outputGrads: given.map(\.1), wrt: x)
+        return outputs.map { slots[$0] }
     }
 }
