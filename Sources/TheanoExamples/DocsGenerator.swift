@@ -126,7 +126,7 @@ public enum DocsGenerator {
         "local_det_chol": "`det(A) → prod(diag(L))²` when `L = cholesky(A)` is already in the graph (A symmetric).",
         "local_slogdet_chol": "`slogdet(A) → (1, 2·sum(log(diag(L))))` when `L = cholesky(A)` is already in the graph (A symmetric).",
         "local_psd_solve_to_chol_solve": "`solve(A, b, assumeA: .positiveDefinite) → choSolve(cholesky(A), b)`, reusing a factor already in the graph.",
-        "elemwise_fusion": "Chains of elementwise nodes become one `Composite` node, run as one loop.",
+        "elemwise_fusion": "Connected elementwise nodes over one shape (chains, values with several readers, siblings over one input) become one `Composite` node, run as one loop; each value read outside it is one of its outputs.",
         "inplace": "Marks nodes that may write their output over an input nobody reads later (the in-place plan).",
     ]
 

@@ -60,15 +60,17 @@ package struct CUDAKernelSource {
     static func kernels(_ spec: Loop, _ symbol: String) -> String? {
         let loop = spec.loop
         let t = loop.computeType == .float32 ? "float" : "double"
-        guard let out = cType(loop.dtype), let steps = CKernelSource.elementSteps(loop, t, dialect: .cuda),
-              spec.inputTypes.count == loop.inputCount else { return nil }
+        guard let steps = CKernelSource.elementSteps(loop, t, dialect: .cuda), spec.inputTypes.count == loop.inputCount else { return nil }
         let inputTypes = spec.inputTypes.compactMap(cType)
         guard inputTypes.count == loop.inputCount else { return nil }
-        let result = "r\(loop.inputCount + loop.instructions.count - 1)"
-        let parameters = inputTypes.enumerated().map { "const \($0.element) *__restrict__ in\($0.offset)" } + ["\(out) *__restrict__ out"]
+        // A fused loop with several outputs stores each (out0, out1, …) from its register.
+        let stores = CKernelSource.outputs(loop)
+        let parameters = inputTypes.enumerated().map { "const \($0.element) *__restrict__ in\($0.offset)" }
+            + stores.map { "\($0.type) *__restrict__ \($0.name)" }
         let gridStride = "for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {"
         func body(_ read: (Int) -> String) -> [String] {
-            (0..<loop.inputCount).map { "        const \(t) r\($0) = (\(t))\(read($0));" } + steps.map { "        " + $0 } + ["        out[i] = (\(out))\(result);"]
+            (0..<loop.inputCount).map { "        const \(t) r\($0) = (\(t))\(read($0));" } + steps.map { "        " + $0 }
+                + stores.map { "        \($0.name)[i] = (\($0.type))r\($0.register);" }
         }
         let dense = (["long long n"] + parameters).joined(separator: ", ")
         var lines = ["extern \"C\" __global__ void \(symbol)(\(dense)) {", "    " + gridStride]

@@ -9,6 +9,9 @@ import CTheanoKernels
 ///
 ///     void theano_kernel_3(long long n, const void *const *inputs, void *output);
 ///
+/// A loop with several outputs (a fused composite whose intermediate values other nodes read) takes
+/// `output` as an array of them, `void *const *`, in the loop's order.
+///
 /// No fast-math and no automatic vectorization of libm: a step the VM computes through libmvec is
 /// computed here through the same entry points on the same groups of 8 floats or 4 doubles, with libm
 /// for the block's last few values, so a function gives the same bits before and after its kernels
@@ -67,19 +70,24 @@ package struct CKernelSource {
 
     package static func kernel(_ loop: ElemwiseLoop, _ symbol: String) -> String? {
         let t = loop.computeType == .float32 ? "float" : "double"
-        let out = loop.dtype == .float32 ? "float" : "double"
         let vectorized = loop.instructions.contains { !vectorCalls($0.op).isEmpty }
         let target = VectorMath.usesAVX512 ? "avx512f" : "avx2"
         var lines = [(vectorized ? "__attribute__((target(\"\(target)\"))) " : "") + "void \(symbol)(long long n, const void *const *inputs, void *output) {"]
         for i in 0..<loop.inputCount {
             lines.append("    const \(t) *restrict in\(i) = (const \(t) *)inputs[\(i)];")
         }
-        lines.append("    \(out) *restrict out = (\(out) *)output;")
+        let stores = outputs(loop)
+        if loop.outputCount == 1 {
+            lines.append("    \(stores[0].type) *restrict out = (\(stores[0].type) *)output;")
+        } else {
+            lines.append("    void *const *outputs = (void *const *)output;")
+            for (j, o) in stores.enumerated() { lines.append("    \(o.type) *restrict \(o.name) = (\(o.type) *)outputs[\(j)];") }
+        }
         lines.append("    long long i = 0;")
         if vectorized {
             // Strips of 64 values keep the lane loops long enough to vectorize; then groups of one vector;
             // then one value at a time. The groups fall where the VM's do, so the bits are the VM's.
-            guard let strips = lanes(loop, t, out, width: 64), let groups = lanes(loop, t, out, width: vectorWidth(t)) else { return nil }
+            guard let strips = lanes(loop, t, width: 64), let groups = lanes(loop, t, width: vectorWidth(t)) else { return nil }
             lines += strips + groups
         }
         // One value at a time: the whole block, or the values after the last full group.
@@ -87,7 +95,7 @@ package struct CKernelSource {
         for i in 0..<loop.inputCount { lines.append("        const \(t) r\(i) = in\(i)[i];") }
         guard let steps = elementSteps(loop, t) else { return nil }
         lines += steps.map { "        " + $0 }
-        lines.append("        out[i] = (\(out))r\(loop.inputCount + loop.instructions.count - 1);")
+        for o in stores { lines.append("        \(o.name)[i] = (\(o.type))r\(o.register);") }
         lines.append("    }")
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
@@ -95,7 +103,7 @@ package struct CKernelSource {
 
     /// Groups of 8 floats or 4 doubles, each register an array of lanes: arithmetic lane by lane (which
     /// the compiler vectorizes), libmvec calls on the whole group.
-    package static func lanes(_ loop: ElemwiseLoop, _ t: String, _ out: String, width: Int) -> [String]? {
+    package static func lanes(_ loop: ElemwiseLoop, _ t: String, width: Int) -> [String]? {
         let vectorWidth = vectorWidth(t)
         let bits = VectorMath.usesAVX512 ? 512 : 256
         let (load, store, suffix) = t == "float" ? ("_mm\(bits)_loadu_ps", "_mm\(bits)_storeu_ps", "f") : ("_mm\(bits)_loadu_pd", "_mm\(bits)_storeu_pd", "")
@@ -129,9 +137,16 @@ package struct CKernelSource {
             }
             lines.append(each("\(target)[l] = \(stages.post.render(args, type: t, value: "\(target)[l]"))"))
         }
-        lines.append(each("out[i + l] = (\(out))r\(loop.inputCount + loop.instructions.count - 1)[l]"))
+        for o in outputs(loop) { lines.append(each("\(o.name)[i + l] = (\(o.type))r\(o.register)[l]")) }
         lines.append("    }")
         return lines
+    }
+
+    /// Each output's C name, element type and register.
+    package static func outputs(_ loop: ElemwiseLoop) -> [(name: String, type: String, register: Int)] {
+        zip(loop.outputDTypes, loop.outputRegisters).enumerated().map { j, output in
+            (loop.outputCount == 1 ? "out" : "out\(j)", output.0 == .float32 ? "float" : "double", output.1)
+        }
     }
 
     /// The values in one libmvec call: the VM's groups.

@@ -9,7 +9,8 @@ import RealModule
 /// inputs and strided views are converted or gathered into a register one block at a time. A float32
 /// step inside a float64 program is rounded to float32 after each operation, which gives exactly the
 /// float32 result for the correctly rounded operations; programs that would need a float32
-/// transcendental computed in float64 are left to the reference.
+/// transcendental computed in float64 are left to the reference. A composite with several outputs
+/// stores each of them from its register in the same pass (``runOutputs``).
 ///
 /// A class, so the VM's per-step dispatch shares it instead of copying (and retaining) its fields.
 package final class ElemwiseLoop: @unchecked Sendable {
@@ -22,8 +23,17 @@ package final class ElemwiseLoop: @unchecked Sendable {
         package let float: RealKernels<Float>.Block
         package let double: RealKernels<Double>.Block
     }
-    /// The output's dtype.
+    /// The (first) output's dtype.
     package let dtype: DType
+    /// Each output's dtype and register: one output, the last register, unless a fused composite keeps
+    /// intermediate values that other nodes read.
+    package let outputDTypes: [DType]
+    package let outputRegisters: [Int]
+    /// For each instruction, the output it writes straight into the output's memory (its dtype is the
+    /// registers'), or -1 when it writes a scratch block.
+    private let directOutput: [Int]
+    /// The outputs of another dtype than the registers' (float32 in a float64 program), converted after each block.
+    private let narrowOutputs: [(output: Int, register: Int)]
     /// The registers' dtype.
     package let computeType: DType
     package let inputCount: Int
@@ -37,9 +47,11 @@ package final class ElemwiseLoop: @unchecked Sendable {
         let out = node.outputs[0]
         guard out.dtype.isFloat, node.inputs.allSatisfy({ !$0.dtype.isComplex }) else { return nil }
         var steps: [(op: ScalarOp, args: [Int], dtype: DType)]
+        var outputs: [Int]? = nil
         switch op.scalarOp {
         case .composite(let c):
             steps = c.steps.map { ($0.op, $0.args, $0.dtype) }
+            outputs = c.outputs
         case let scalar where (scalar == .add || scalar == .mul) && node.inputs.count > 2:
             // A variadic add/mul becomes a chain of binary steps.
             steps = [(scalar, [0, 1], out.dtype)]
@@ -53,8 +65,17 @@ package final class ElemwiseLoop: @unchecked Sendable {
         guard zip(steps, definitions).allSatisfy({ step, d in step.dtype.isFloat && d.real?.float.arity == step.args.count }) else { return nil }
         let wide: DType = steps.contains { $0.dtype == .float64 } || out.dtype == .float64 ? .float64 : .float32
         if wide == .float64, zip(steps, definitions).contains(where: { $0.dtype == .float32 && !$1.exactWhenRounded }) { return nil }
+        let registers = node.inputs.count + steps.count
+        let outputRegisters = outputs ?? [registers - 1]
+        let outputDTypes = outputs == nil ? [out.dtype] : outputRegisters.map { steps[$0 - node.inputs.count].dtype }
         self.op = op
-        dtype = out.dtype
+        self.outputRegisters = outputRegisters
+        self.outputDTypes = outputDTypes
+        dtype = outputDTypes[0]
+        directOutput = (node.inputs.count..<registers).map { r in
+            outputRegisters.firstIndex(of: r).flatMap { outputDTypes[$0] == wide ? $0 : nil } ?? -1
+        }
+        narrowOutputs = outputRegisters.enumerated().filter { outputDTypes[$0.offset] != wide }.map { ($0.offset, $0.element) }
         computeType = wide
         inputCount = node.inputs.count
         instructions = zip(steps, definitions).map { step, d in
@@ -87,7 +108,11 @@ package final class ElemwiseLoop: @unchecked Sendable {
         return out
     }
 
+    /// How many arrays the loop stores: 1 but for a fused composite with several outputs (``runOutputs``).
+    package var outputCount: Int { outputDTypes.count }
+
     package func run(_ inputs: [NDArray], reuse: inout NDArray?, destroying: Int? = nil) throws -> NDArray {
+        precondition(outputCount == 1, "a loop with \(outputCount) outputs runs through runOutputs")
         let shape = try outputShape(inputs)
         let count = shape.reduce(1, *)
         // Reuse last call's buffer only if nobody else holds it: moving it out of `reuse` first makes
@@ -107,7 +132,7 @@ package final class ElemwiseLoop: @unchecked Sendable {
         let sources = inputs.map { InputSource($0, outputShape: shape, outputCount: count, computeType: computeType) }
         // Large arrays split into one contiguous range per core.
         if count >= 1 << 17 {
-            let job = ElemwiseJob(loop: self, sources: sources, output: out, count: count, parts: ProcessorCount.value)
+            let job = ElemwiseJob(loop: self, sources: sources, outputs: [out], count: count, parts: ProcessorCount.value)
             DispatchQueue.concurrentPerform(iterations: job.parts) { job.run($0) }
         } else if count > 0 {
             execute(sources, into: out.storage.pointer + out.offset * dtype.itemSize, range: 0..<count)
@@ -118,8 +143,42 @@ package final class ElemwiseLoop: @unchecked Sendable {
         return withExtendedLifetime(inputs) { out }
     }
 
+    /// Every output of the loop, into buffers kept from last call where nobody else holds them (the loop
+    /// of a composite with several outputs; never in place).
+    package func runOutputs(_ inputs: [NDArray], reuse: inout [NDArray?]) throws -> [NDArray] {
+        let shape = try outputShape(inputs)
+        let count = shape.reduce(1, *)
+        if reuse.count != outputCount { reuse = Array(repeating: nil, count: outputCount) }
+        var outs: [NDArray] = []
+        outs.reserveCapacity(outputCount)
+        for (j, d) in outputDTypes.enumerated() {
+            if var kept = reuse[j].take(), kept.shape == shape, kept.dtype == d, kept.offset == 0, isKnownUniquelyReferenced(&kept.storage) {
+                outs.append(kept)
+            } else {
+                outs.append(NDArray(uninitialized: shape, dtype: d))
+            }
+        }
+        let sources = inputs.map { InputSource($0, outputShape: shape, outputCount: count, computeType: computeType) }
+        if count >= 1 << 17 {
+            let job = ElemwiseJob(loop: self, sources: sources, outputs: outs, count: count, parts: ProcessorCount.value)
+            DispatchQueue.concurrentPerform(iterations: job.parts) { job.run($0) }
+        } else if count > 0 {
+            ElemwiseJob(loop: self, sources: sources, outputs: outs, count: count, parts: 1).run(0)
+        }
+        for j in outs.indices { reuse[j] = outs[j] }
+        return withExtendedLifetime(inputs) { outs }
+    }
+
     /// Computes elements `range` into `destination`, which points at the first of them and has the output's dtype.
     package func execute<W: FloatTensorElement>(_: W.Type, _ sources: [InputSource], into destination: UnsafeMutableRawPointer, range: Range<Int>) {
+        withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer.self, capacity: 1) { destinations in
+            destinations[0] = destination
+            execute(W.self, sources, into: UnsafePointer(destinations.baseAddress!), range: range)
+        }
+    }
+
+    /// The same for every output: `destinations[j]` points at the first element of `range` in output `j`.
+    package func execute<W: FloatTensorElement>(_: W.Type, _ sources: [InputSource], into destinations: UnsafePointer<UnsafeMutableRawPointer>, range: Range<Int>) {
         let count = range.count
         let first = range.lowerBound
         let block = Swift.min(ElemwiseLoop.blockSize, Swift.max(count, 1))
@@ -127,23 +186,20 @@ package final class ElemwiseLoop: @unchecked Sendable {
         // Scratch holds gathered inputs, broadcast scalars and intermediate results, one block each.
         // On the stack when small (the common case for tiny arrays), else on the heap.
         withUnsafeTemporaryAllocation(of: W.self, capacity: registers * block) { scratch in
-            run(W.self, sources, destination, first: first, count: count, block: block, scratch: scratch.baseAddress!)
+            run(W.self, sources, destinations, first: first, count: count, block: block, scratch: scratch.baseAddress!)
         }
     }
 
-    private func run<W: FloatTensorElement>(_: W.Type, _ sources: [InputSource], _ destination: UnsafeMutableRawPointer,
+    private func run<W: FloatTensorElement>(_: W.Type, _ sources: [InputSource], _ destinations: UnsafePointer<UnsafeMutableRawPointer>,
                                             first: Int, count: Int, block: Int, scratch: UnsafeMutablePointer<W>) {
-        let registers = inputCount + instructions.count
-        let writesOutputDirectly = dtype == computeType
         for (i, source) in sources.enumerated() where source.kind == .scalar {
             source.gather(into: scratch + i * block, start: 0, count: 1)
             (scratch + i * block).update(repeating: scratch[i * block], count: block)
         }
         if let kernel = generated.kernel {
-            runGenerated(kernel, W.self, sources, destination, first: first, count: count, block: block, scratch: scratch)
+            runGenerated(kernel, W.self, sources, destinations, first: first, count: count, block: block, scratch: scratch)
             return
         }
-        let output = destination.assumingMemoryBound(to: W.self)
         var start = 0
         while start < count {
             let n = Swift.min(block, count - start)
@@ -155,7 +211,8 @@ package final class ElemwiseLoop: @unchecked Sendable {
                     if sources[r].kind == .direct { return sources[r].base.assumingMemoryBound(to: W.self) + first + start }
                     return scratch + r * block
                 }
-                return r == registers - 1 && writesOutputDirectly ? output + start : scratch + r * block
+                let j = directOutput[r - inputCount]
+                return j >= 0 ? destinations[j].assumingMemoryBound(to: W.self) + start : scratch + r * block
             }
             for (k, instruction) in instructions.enumerated() {
                 let target = address(inputCount + k)
@@ -165,11 +222,11 @@ package final class ElemwiseLoop: @unchecked Sendable {
                 ElemwiseLoop.apply(instruction, a, b, c, target, n)
                 if instruction.roundsToFloat32 { for j in 0..<n { target[j] = W(Float(target[j])) } }
             }
-            if !writesOutputDirectly {
-                // A float64 program with a float32 output (its last step was rounded already).
-                let result = scratch + (registers - 1) * block
-                let narrow = destination.assumingMemoryBound(to: Float.self) + start
-                for j in 0..<n { narrow[j] = Float(result[j]) }
+            for (j, r) in narrowOutputs {
+                // A float64 program with a float32 output (its step was rounded already).
+                let result = scratch + r * block
+                let narrow = destinations[j].assumingMemoryBound(to: Float.self) + start
+                for e in 0..<n { narrow[e] = Float(result[e]) }
             }
             start += n
         }
@@ -178,16 +235,21 @@ package final class ElemwiseLoop: @unchecked Sendable {
     /// The same blocks through the generated kernel: it reads each input's block where it lies (or
     /// where it was gathered) and writes the output's dtype directly.
     private func runGenerated<W: FloatTensorElement>(_ kernel: UnsafeMutableRawPointer, _: W.Type, _ sources: [InputSource],
-                                                     _ destination: UnsafeMutableRawPointer, first: Int, count: Int, block: Int,
+                                                     _ destinations: UnsafePointer<UnsafeMutableRawPointer>, first: Int, count: Int, block: Int,
                                                      scratch: UnsafeMutablePointer<W>) {
         withUnsafeTemporaryAllocation(of: UnsafeRawPointer?.self, capacity: Swift.max(inputCount, 1)) { buffer in
-            runGenerated(kernel, W.self, sources, destination, first: first, count: count, block: block, scratch: scratch, blocks: buffer.baseAddress!)
+            withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: outputCount) { outputs in
+                runGenerated(kernel, W.self, sources, destinations, first: first, count: count, block: block, scratch: scratch,
+                             blocks: buffer.baseAddress!, outputs: outputs.baseAddress!)
+            }
         }
     }
 
+    /// A kernel with several outputs takes, where a single one takes its output, an array of them.
     private func runGenerated<W: FloatTensorElement>(_ kernel: UnsafeMutableRawPointer, _: W.Type, _ sources: [InputSource],
-                                                     _ destination: UnsafeMutableRawPointer, first: Int, count: Int, block: Int,
-                                                     scratch: UnsafeMutablePointer<W>, blocks: UnsafeMutablePointer<UnsafeRawPointer?>) {
+                                                     _ destinations: UnsafePointer<UnsafeMutableRawPointer>, first: Int, count: Int, block: Int,
+                                                     scratch: UnsafeMutablePointer<W>, blocks: UnsafeMutablePointer<UnsafeRawPointer?>,
+                                                     outputs: UnsafeMutablePointer<UnsafeMutableRawPointer?>) {
         let itemSize = dtype.itemSize
         var start = 0
         while start < count {
@@ -201,7 +263,12 @@ package final class ElemwiseLoop: @unchecked Sendable {
                 case .scalar: blocks[i] = UnsafeRawPointer(scratch + i * block)
                 }
             }
-            theano_call_elemwise_kernel(kernel, Int64(n), blocks, destination + start * itemSize)
+            if outputCount == 1 {
+                theano_call_elemwise_kernel(kernel, Int64(n), blocks, destinations[0] + start * itemSize)
+            } else {
+                for j in 0..<outputCount { outputs[j] = destinations[j] + start * outputDTypes[j].itemSize }
+                theano_call_elemwise_kernel(kernel, Int64(n), blocks, UnsafeMutableRawPointer(outputs))
+            }
             start += n
         }
     }
@@ -253,7 +320,7 @@ package final class ElemwiseLoop: @unchecked Sendable {
 package struct ElemwiseJob: @unchecked Sendable {
     package let loop: ElemwiseLoop
     package let sources: [InputSource]
-    package let output: NDArray
+    package let outputs: [NDArray]
     package let count: Int
     package let parts: Int
 
@@ -261,8 +328,17 @@ package struct ElemwiseJob: @unchecked Sendable {
         let size = (count + parts - 1) / parts
         let range = Swift.min(count, part * size)..<Swift.min(count, (part + 1) * size)
         guard !range.isEmpty || count == 0 else { return }
-        let destination = output.storage.pointer + (output.offset + range.lowerBound) * output.dtype.itemSize
-        loop.execute(sources, into: destination, range: range)
+        withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer.self, capacity: outputs.count) { destinations in
+            for (j, output) in outputs.enumerated() {
+                destinations[j] = output.storage.pointer + (output.offset + range.lowerBound) * output.dtype.itemSize
+            }
+            let pointers = UnsafePointer(destinations.baseAddress!)
+            if loop.computeType == .float32 {
+                loop.execute(Float.self, sources, into: pointers, range: range)
+            } else {
+                loop.execute(Double.self, sources, into: pointers, range: range)
+            }
+        }
     }
 }
 

@@ -19,6 +19,8 @@ package final class VMProgram: Program, @unchecked Sendable {
     package let kernels: [NodeKernel]
     /// Output buffers kept between calls, one per step's first output; guarded by `lock`.
     private var buffers: [NDArray?]
+    /// The buffers of the steps with several outputs (fused composites), likewise.
+    private var outputBuffers: [[NDArray?]]
     private let lock = TryLock()
 
     /// For each step, the input whose buffer the optimizer's in-place plan lets it overwrite.
@@ -68,6 +70,7 @@ package final class VMProgram: Program, @unchecked Sendable {
             Array(Set(step.inputSlots.filter { schedule.lastUse[$0] == k && !outputs.contains($0) }))
         }
         buffers = Array(repeating: nil, count: schedule.steps.count)
+        outputBuffers = Array(repeating: [], count: schedule.steps.count)
         let loops: [ElemwiseLoop] = kernels.compactMap {
             switch $0 {
             case .elemwise(let loop), .fusedSum(let loop, _, _): loop
@@ -108,6 +111,13 @@ package final class VMProgram: Program, @unchecked Sendable {
         for (k, step) in schedule.steps.enumerated() {
             do {
                 switch kernels[k] {
+                case .elemwise(let loop) where loop.outputCount > 1:
+                    var reuse: [NDArray?] = []
+                    if ownsBuffers { swap(&reuse, &outputBuffers[k]) }
+                    gather(step, slots, into: &arguments)
+                    let outs = try loop.runOutputs(arguments, reuse: &reuse)
+                    for (slot, value) in zip(step.outputSlots, outs) { slots[slot] = value }
+                    if ownsBuffers { outputBuffers[k] = reuse; elementsRun &+= GeneratedKernels.work(outs[0].count) }
                 case .elemwise(let loop):
                     var reuse: NDArray? = nil
                     if ownsBuffers { swap(&reuse, &buffers[k]) }

@@ -25,6 +25,8 @@ public struct Elemwise: Op {
             precondition(inputs.count == arity, "\(self) takes \(arity) inputs, got \(inputs.count)")
         }
         let pattern = (0..<ndim).map { d in inputs.allSatisfy { $0.broadcastable[d] } }
+        // A composite fused from several nodes whose values are read elsewhere stores each of them.
+        if case .composite(let c) = scalarOp, c.outputs.count > 1 { return c.outputDTypes.map { TensorType($0, pattern) } }
         return [TensorType(scalarOp.outputDType(inputs.map(\.dtype)), pattern)]
     }
 
@@ -51,6 +53,7 @@ public struct Elemwise: Op {
 
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let shape = try Elemwise.broadcastShape(inputs.map(\.shape), inputBroadcastable)
+        if case .composite(let c) = scalarOp, c.outputs.count > 1 { return try ScalarEvaluation.evaluateOutputs(c, inputs, shape: shape) }
         return [try ScalarEvaluation.evaluate(scalarOp, inputs, shape: shape)]
     }
 
@@ -61,8 +64,13 @@ public struct Elemwise: Op {
     }
 
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
-        guard let gz = outputGrads[0] else { return inputs.map { _ in nil } }
-        let raw = try scalarOp.definition.gradient(inputs, outputs[0], gz)
+        let raw: [TensorVariable?]
+        if case .composite(let c) = scalarOp, c.outputs.count > 1 {
+            raw = try c.gradient(inputs, outputGrads)
+        } else {
+            guard let gz = outputGrads[0] else { return inputs.map { _ in nil } }
+            raw = try scalarOp.definition.gradient(inputs, outputs[0], gz)
+        }
         return zip(inputs, raw).map { x, g in
             guard let g, !x.dtype.isDiscrete else { return nil }
             return reduceToInput(g, x)

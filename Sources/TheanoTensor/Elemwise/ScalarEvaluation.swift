@@ -175,13 +175,18 @@ package enum ScalarEvaluation {
 
     /// A fused body evaluated step by step over whole arrays.
     package static func evaluate(_ c: Composite, _ inputs: [NDArray], shape: [Int]) throws -> NDArray {
+        try evaluateOutputs(c, inputs, shape: shape)[0]
+    }
+
+    /// Every output of a fused body, from one step-by-step evaluation.
+    package static func evaluateOutputs(_ c: Composite, _ inputs: [NDArray], shape: [Int]) throws -> [NDArray] {
         var slots = inputs.map { $0.broadcast(to: shape) }
         for step in c.steps {
             var value = try evaluate(step.op, step.args.map { slots[$0] }, shape: shape)
             if value.dtype != step.dtype { value = value.astype(step.dtype) }
             slots.append(value)
         }
-        return slots.last!.contiguous()
+        return c.outputs.map { slots[$0].contiguous() }
     }
 }
 

@@ -361,19 +361,33 @@ public indirect enum ScalarOp: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A fused loop body: scalar ops over input slots. Node `k` reads slots `args` (inputs first, then
-/// earlier nodes); the last node is the output.
+/// earlier nodes). `outputs` names the slots the loop stores, in order: the last node alone, unless
+/// fusion kept intermediate values that other nodes read (then the ``Elemwise`` has several outputs).
 public struct Composite: Hashable, Sendable, CustomStringConvertible {
     /// One step of a composite's straight-line program: an op and the registers it reads.
     public struct Step: Hashable, Sendable {
         package let op: ScalarOp
         package let args: [Int]
         package let dtype: DType
+        package init(op: ScalarOp, args: [Int], dtype: DType) { (self.op, self.args, self.dtype) = (op, args, dtype) }
     }
     package let inputCount: Int
     package let inputDTypes: [DType]
     package let steps: [Step]
+    /// The slots stored as outputs, each a step's (never an input's).
+    package let outputs: [Int]
 
-    package var outputDType: DType { steps.last!.dtype }
+    package init(inputCount: Int, inputDTypes: [DType], steps: [Step], outputs: [Int]? = nil) {
+        precondition(!steps.isEmpty, "a composite has at least one step")
+        self.inputCount = inputCount
+        self.inputDTypes = inputDTypes
+        self.steps = steps
+        self.outputs = outputs ?? [inputCount + steps.count - 1]
+        precondition(self.outputs.allSatisfy { (inputCount..<inputCount + steps.count).contains($0) }, "composite outputs must be steps")
+    }
+
+    package var outputDType: DType { outputDTypes[0] }
+    package var outputDTypes: [DType] { outputs.map { steps[$0 - inputCount].dtype } }
 
     public var description: String {
         func render(_ slot: Int) -> String {
@@ -383,17 +397,30 @@ public struct Composite: Hashable, Sendable, CustomStringConvertible {
             if let symbol = step.op.infixSymbol, args.count >= 2 { return "(" + args.joined(separator: " \(symbol) ") + ")" }
             return "\(step.op.name)(\(args.joined(separator: ", ")))"
         }
-        return render(inputCount + steps.count - 1)
+        return outputs.map(render).joined(separator: ", ")
     }
 
     /// Expands the body back into tensor operations and differentiates that.
     package func gradient(_ x: [TensorVariable], _ gz: TensorVariable) throws -> [TensorVariable?] {
+        try gradient(x, [gz])
+    }
+
+    /// The same for several outputs; an output without a gradient (nil) contributes nothing.
+    package func gradient(_ x: [TensorVariable], _ gz: [TensorVariable?]) throws -> [TensorVariable?] {
+        let expanded = expanded(x)
+        let given = zip(expanded, gz).compactMap { v, g in g.map { (v, $0) } }
+        if given.isEmpty { return x.map { _ in nil } }
+        return try Gradient.backward(outputs: given.map(\.0), outputGrads: given.map(\.1), wrt: x)
+    }
+
+    /// The body as tensor operations over `x`: one variable per output.
+    package func expanded(_ x: [TensorVariable]) -> [TensorVariable] {
         var slots = x
         for step in steps {
             var v = elemwise(step.op, step.args.map { slots[$0] })
             if v.dtype != step.dtype { v = TheanoTensor.cast(v, step.dtype) }
             slots.append(v)
         }
-        return try Gradient.backward(outputs: [slots.last!], outputGrads: [gz], wrt: x)
+        return outputs.map { slots[$0] }
     }
 }
