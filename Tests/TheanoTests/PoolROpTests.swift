@@ -112,6 +112,11 @@ private func near(_ a: [Double], _ b: [Double], tolerance: Double = 1e-6) -> Boo
         let a = dmatrix("a"), v = dmatrix("v")
         let error = try #require(throws: TheanoError.self) { try rop(try grad(softmax(a).max(), wrt: a), wrt: a, evalPoint: v) }
         #expect(error.kind == .unsupported && error.message.hasPrefix("rop: SoftmaxGrad{axis=1} has no R-operator"), "\(error.message)")
+        // Nor for the gradients of a convolution (Theano's AbstractConv2d_gradInputs and _gradWeights).
+        let images = dtensor4("images"), filters = dtensor4("filters"), tangent = dtensor4("t")
+        let cost = (conv2d(images, filters) ** 2).sum()
+        let throughInputs = try #require(throws: TheanoError.self) { try rop(try grad(cost, wrt: images), wrt: images, evalPoint: tangent) }
+        #expect(throughInputs.message.hasPrefix("rop: Conv2DGrad"), "\(throughInputs.message)")
     }
 }
 
