@@ -119,7 +119,7 @@ public struct Conv2DGradInputs: Op {
         return [ReferenceConvolution.inputGradient(f, gz, g, shape: x.shape, flip: settings.flip, gz.dtype.upgradedToFloat).astype(gz.dtype)]
     }
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
-        throw TheanoError(.unsupported, "second derivatives of conv2d are not implemented")
+        secondDerivative(inputs, outputGrads[0])
     }
 }
 
@@ -137,7 +137,7 @@ public struct Conv2DGradWeights: Op {
         return [ReferenceConvolution.filterGradient(x, gz, g, shape: f.shape, flip: settings.flip, gz.dtype.upgradedToFloat).astype(gz.dtype)]
     }
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
-        throw TheanoError(.unsupported, "second derivatives of conv2d are not implemented")
+        secondDerivative(inputs, outputGrads[0])
     }
 }
 
