@@ -24,7 +24,9 @@ package enum NaNGuard {
         for (i, value) in outputs.enumerated() where value.dtype.isFloat || value.dtype.isComplex {
             let values = value.dtype.isComplex ? value.astype(.complex128).scalars(as: Double.self) : value.doubles
             if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                throw OpFailure(.numericalError, "NanGuardMode: output \(i) holds \(values[bad]) at flat index \(bad) (shape \(value.shape))")
+                // numpy's spelling: a NaN with its sign bit set is "nan", not Swift's "-nan".
+                let shown = values[bad].isNaN ? "nan" : "\(values[bad])"
+                throw OpFailure(.numericalError, "NanGuardMode: output \(i) holds \(shown) at flat index \(bad) (shape \(value.shape))")
             }
         }
     }

@@ -128,11 +128,16 @@ import Testing
         // Without the updates the default updates, set by scan, still advance the stream.
         let withoutUpdates = try function([], rows[0])
         #expect(try withoutUpdates().doubles == Array(calls[12..<24]))
-        // A variable drawn outside the step keeps one value in every step.
+        // A variable drawn outside the step keeps one value in every step when passed as a non-sequence
+        // (doc/tutorial/loop.txt); read from outside, it is drawn again at each step, as in Theano.
         let noise = inside.normal(size: [2])
-        let (same, _) = try scan({ _ in [noise * 1] }, nSteps: 3)
+        let (same, _) = try scan({ s in [s[0] * 1] }, nonSequences: [noise], nSteps: 3)
         let out = try function([], [same[0], noise])()
         #expect(out[0].rows() == [out[1].doubles, out[1].doubles, out[1].doubles])
+        let (redrawn, redrawUpdates) = try scan({ _ in [noise * 1] }, nSteps: 3)
+        #expect(redrawUpdates.count == 1 && redrawUpdates[0].0 === noise.rng)
+        let rowsRedrawn = try function([], redrawn[0], updates: redrawUpdates)().rows()
+        #expect(Set(rowsRedrawn).count == 3, "\(rowsRedrawn)")
     }
 
     /// A gradient through a step that draws (a dropout mask per step) sees the masks the loop drew.

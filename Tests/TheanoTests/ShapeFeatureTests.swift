@@ -97,6 +97,10 @@ private let shapeCases: [ShapeCase] = {
             let z = pool2d(x[0], ws: (2, 2))
             return Pool2DGrad(pool: z.owner!.op as! Pool2D)(x[0], z, z)
         }),
+        ShapeCase("MaxPoolGradGrad", [t4], [sample([1, 2, 5, 4])], one: { x in
+            let z = pool2d(x[0], ws: (2, 2), ignoreBorder: false)
+            return MaxPoolGradGrad(pool: z.owner!.op as! Pool2D)(x[0], z, x[0])
+        }),
         ShapeCase("Conv2D valid", [t4, f4], [sample([2, 3, 7, 6]), sample([4, 3, 3, 2])], one: { conv2d($0[0], $0[1]) }),
         ShapeCase("Conv2D full", [t4, f4], [sample([1, 2, 5, 5]), sample([3, 2, 3, 2])], one: { conv2d($0[0], $0[1], borderMode: .full) }),
         ShapeCase("Conv2D half, strided", [t4, f4], [sample([1, 2, 7, 6]), sample([3, 2, 3, 3])], one: { conv2d($0[0], $0[1], borderMode: .half, subsample: (2, 3)) }),

@@ -218,7 +218,9 @@ package final class StepDrawLog: @unchecked Sendable {
 /// Returns the stacked outputs, one row per step, and the updates to pass to `function`: each shared
 /// variable the step updates, with its value after the last step. The random streams drawn inside the
 /// step are among them; their default updates are set to the same values, so a function that is not
-/// given the updates still advances them.
+/// given the updates still advances them. As in Theano, a variable drawn outside the step and read
+/// inside it is drawn again at every step (its stream is among the updates too); pass it in
+/// `nonSequences` to use one draw in every step.
 public func scan(_ fn: ([TensorVariable]) throws -> ScanStep, sequences: [any ScanSequenceConvertible] = [],
                  outputsInfo: [ScanOutput?] = [], nonSequences: [TensorVariable] = [], nSteps: (any TensorConvertible)? = nil,
                  goBackwards: Bool = false, truncateGradient: Int = -1, strict: Bool = false) throws -> (outputs: [TensorVariable], updates: [(SharedVariable, TensorVariable)]) {
@@ -277,10 +279,21 @@ public func scan(_ fn: ([TensorVariable]) throws -> ScanStep, sequences: [any Sc
         updated.append((target, value))
     }
     let drawnInside = Set(log.states.map(ObjectIdentifier.init))
+    // As in Theano, every shared variable with a default update that the step reads, other than through
+    // a non-sequence, is carried through the loop: a stream drawn outside the step and read inside it
+    // draws again at every step (the tutorial's binomial noise); pass the draw in nonSequences to keep one.
+    let cut = Set(nonSequences)
+    func leaves(_ outputs: [TensorVariable]) -> [TensorVariable] {
+        var found = Set<TensorVariable>(), result: [TensorVariable] = []
+        for out in outputs where out.owner == nil && !cut.contains(out) && found.insert(out).inserted { result.append(out) }
+        for node in GraphWalk.topologicalNodes(outputs: outputs, stopAt: cut) {
+            for input in node.inputs where input.owner == nil && !cut.contains(input) && found.insert(input).inserted { result.append(input) }
+        }
+        return result
+    }
     while true {
-        let leaves = GraphWalk.inputs(of: results + updated.map(\.1) + [step.until].compactMap { $0 })
-        let streams = leaves.compactMap { $0 as? SharedVariable }.filter {
-            drawnInside.contains(ObjectIdentifier($0)) && $0.defaultUpdate != nil && !seen.contains(ObjectIdentifier($0))
+        let streams = leaves(results + updated.map(\.1) + [step.until].compactMap { $0 }).compactMap { $0 as? SharedVariable }.filter {
+            $0.defaultUpdate != nil && !seen.contains(ObjectIdentifier($0))
         }
         if streams.isEmpty { break }
         for stream in streams where seen.insert(ObjectIdentifier(stream)).inserted { updated.append((stream, stream.defaultUpdate!)) }

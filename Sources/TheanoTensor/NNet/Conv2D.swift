@@ -54,6 +54,18 @@ package enum ConvShapes {
             throw OpFailure(.shapeMismatch, input: 1, "conv2d: input \(x.shape) (batch, channels, rows, columns) and filters \(f.shape) (filters, channels, rows, columns) disagree on channels")
         }
     }
+
+    /// A gradient op's sizes: the image and filters agree, and the incoming gradient `gz` (input
+    /// `gzInput` of the op) has the convolution's output shape.
+    package static func checkGradient(_ op: String, x: NDArray, f: NDArray, gz: NDArray, gzInput: Int, _ settings: ConvSettings) throws -> ConvGeometry {
+        try checkShapes(x, f)
+        let g = try settings.geometry(x.shape[2], x.shape[3], f.shape[2], f.shape[3])
+        let expected = [x.shape[0], f.shape[0], g.oh, g.ow]
+        guard gz.shape == expected else {
+            throw OpFailure(.shapeMismatch, input: gzInput, "\(op): the gradient of the output has shape \(gz.shape), but the convolution of \(x.shape) by \(f.shape) gives \(expected)")
+        }
+        return g
+    }
 }
 
 /// 2-D convolution of NCHW images with (out, in, rows, columns) filters. `perform` is the direct sum; the
@@ -115,11 +127,11 @@ public struct Conv2DGradInputs: Op {
     public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [inputShapes[2]] }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (f, gz, x) = (inputs[0], inputs[1], inputs[2])
-        let g = try settings.geometry(x.shape[2], x.shape[3], f.shape[2], f.shape[3])
+        let g = try ConvShapes.checkGradient("Conv2DGradInputs", x: x, f: f, gz: gz, gzInput: 1, settings)
         return [ReferenceConvolution.inputGradient(f, gz, g, shape: x.shape, flip: settings.flip, gz.dtype.upgradedToFloat).astype(gz.dtype)]
     }
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
-        throw TheanoError(.unsupported, "second derivatives of conv2d are not implemented")
+        secondDerivative(inputs, outputGrads[0])
     }
 }
 
@@ -133,11 +145,11 @@ public struct Conv2DGradWeights: Op {
     public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? { [inputShapes[2]] }
     public func perform(_ inputs: [NDArray]) throws -> [NDArray] {
         let (x, gz, f) = (inputs[0], inputs[1], inputs[2])
-        let g = try settings.geometry(x.shape[2], x.shape[3], f.shape[2], f.shape[3])
+        let g = try ConvShapes.checkGradient("Conv2DGradWeights", x: x, f: f, gz: gz, gzInput: 1, settings)
         return [ReferenceConvolution.filterGradient(x, gz, g, shape: f.shape, flip: settings.flip, gz.dtype.upgradedToFloat).astype(gz.dtype)]
     }
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
-        throw TheanoError(.unsupported, "second derivatives of conv2d are not implemented")
+        secondDerivative(inputs, outputGrads[0])
     }
 }
 

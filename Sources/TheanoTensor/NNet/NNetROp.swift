@@ -17,11 +17,11 @@ extension LogSoftmax {
 }
 
 extension Pool2D {
-    /// Theano's `Pool.R_op` for sum and average pooling (linear): the pooled eval point. Max pooling's
-    /// needs Theano's `MaxPoolGradGrad`, which this package does not have.
+    /// Theano's `Pool.R_op`: for sum and average pooling (linear) the pooled eval point; for max
+    /// pooling the eval point at each window's maximum (`MaxPoolGradGrad`).
     public func rOp(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ evalPoints: [TensorVariable?]) throws -> [TensorVariable?] {
         guard let point = evalPoints[0] else { return [nil] }
-        guard mode != .max else { throw ROpUnavailable.error(for: self, reason: "max pooling's needs the second derivative of pooling, which is not implemented") }
+        guard mode != .max else { return [MaxPoolGradGrad(pool: self)(inputs[0], outputs[0], point)] }
         return [self(point)]
     }
 }

@@ -144,7 +144,7 @@ public struct Pool2DGrad: Op {
     }
 
     public func grad(_ inputs: [TensorVariable], _ outputs: [TensorVariable], _ outputGrads: [TensorVariable?]) throws -> [TensorVariable?] {
-        throw TheanoError(.unsupported, "second derivatives of pool2d are not implemented")
+        secondDerivative(inputs, outputGrads[0])
     }
 }
 

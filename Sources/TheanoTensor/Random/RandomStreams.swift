@@ -242,9 +242,30 @@ public final class RandomStreams: @unchecked Sendable {
     public func choice(size: [Int], a: Int, replace: Bool = true, p: [Double]? = nil, dtype: DType = .int64) -> TensorVariable {
         draw(.choice(count: a, replace: replace, p: p), size: size, dtype: dtype)
     }
+    /// Draws from `0..<a` in a shape that is a graph variable (`size: x.shape`, `size: stack([k])`).
+    /// With the same state it gives the numbers of the fixed-size draw of that shape.
+    public func choice(size: TensorVariable, a: Int, replace: Bool = true, p: [Double]? = nil, ndim: Int? = nil,
+                       dtype: DType = .int64) -> TensorVariable {
+        draw(size: .symbolic(size, ndim), [], dtype: dtype) { _ in .choice(count: a, replace: replace, p: p) }
+    }
     /// A random ordering of `0..<n`.
     public func permutation(n: Int, dtype: DType = .int64) -> TensorVariable {
         draw(.permutation(n: n), size: [n], dtype: dtype)
+    }
+    /// Theano's `permutation(size, n)`: orderings of `0..<n`, one for each position of `size`, in an
+    /// array of shape `size + [n]`; `n` (an integer scalar, `x.shape[0]`) and `size` may be graph
+    /// variables. Without `size`, one ordering, of the numbers `permutation(n:)` gives.
+    public func permutation(size: TensorVariable? = nil, n: any TensorConvertible, ndim: Int? = nil, dtype: DType = .int64) -> TensorVariable {
+        let length = n.asTensor()
+        precondition(length.ndim == 0 && length.dtype.isDiscrete, "permutation: n must be an integer scalar, got \(length.type)")
+        if size == nil, let constant = length as? TensorConstant { return permutation(n: Int(constant.value.item(as: Int64.self)), dtype: dtype) }
+        let lengthVector = cast(length, .int64).dimshuffle(nil)
+        guard let size else { return draw(size: .symbolic(lengthVector, 1), [], dtype: dtype) { _ in .permutation(n: 0) } }
+        guard let rank = ndim ?? RandomDraw.vectorLength(size) else {
+            preconditionFailure("permutation: the length of size \(pp(size)) cannot be read from the graph; pass ndim:")
+        }
+        precondition(size.ndim == 1 && size.dtype.isDiscrete, "permutation: size must be an integer vector, got \(size.type)")
+        return draw(size: .symbolic(concatenate([cast(size, .int64), lengthVector], axis: 0), rank + 1), [], dtype: dtype) { _ in .permutation(n: 0) }
     }
 
     package enum SizeRequest { case fixed([Int]), symbolic(TensorVariable?, Int?) }
@@ -280,7 +301,7 @@ public final class RandomStreams: @unchecked Sendable {
         var op = RandomDraw(distribution: plain ?? placeholder, size: size ?? Array(repeating: -1, count: ndim), dtype: dtype)
         if size == nil { op.shapeSource = sizeInput == nil ? .parameters : .input }
         if plain != nil && size != nil { return draw(op, extraInputs: []) }
-        op.parametersAreInputs = true
+        op.parametersAreInputs = !params.isEmpty
         return draw(op, extraInputs: (sizeInput.map { [$0] } ?? []) + params)
     }
 
@@ -353,7 +374,7 @@ extension RandomDraw {
             case .normal(let mean, let std): params = [NDArray(scalar: mean), NDArray(scalar: std)]
             case .binomial(let n, let p): params = [NDArray(scalar: Double(n)), NDArray(scalar: p)]
             case .integers(let low, let high): params = [NDArray(scalar: Double(low)), NDArray(scalar: Double(high))]
-            case .choice, .permutation: throw OpFailure(.unsupported, "\(name): a symbolic size is not supported")
+            case .choice, .permutation: params = []
             }
         }
         if shapeSource == .parameters {
@@ -367,6 +388,9 @@ extension RandomDraw {
                     shape[pad + d] = extent
                 }
             }
+        }
+        if case .permutation = distribution, let n = shape.last, n < 0 {
+            throw OpFailure(.badArgument, input: 1, "permutation needs n ≥ 0, got \(n)")
         }
         let out = try NDArray(checkedUninitialized: shape, dtype: dtype, op: name)
         let count = out.count
@@ -426,8 +450,24 @@ extension RandomDraw {
             }
             integers = drawn
             blocksUsed = stream.blocksUsed
-        case .choice, .permutation:
-            throw OpFailure(.unsupported, "\(name): symbolic parameters are not supported")
+        case .choice(let n, let replace, let p):
+            // The uniforms the fixed-size draw reads, so a symbolic size gives the same numbers.
+            func uniforms(_ k: Int) -> [Double] {
+                defer { blocksUsed += Philox.blocks(for: k) }
+                return philox.uniforms(k, start: counter &+ blocksUsed)
+            }
+            result = try choose(n, count: count, replace: replace, p: p, uniforms: uniforms)
+        case .permutation:
+            // The last dimension is n; one permutation for each position of the others.
+            let n = shape.last ?? 0
+            func uniforms(_ k: Int) -> [Double] {
+                defer { blocksUsed += Philox.blocks(for: k) }
+                return philox.uniforms(k, start: counter &+ blocksUsed)
+            }
+            var drawn: [Int64] = []
+            drawn.reserveCapacity(count)
+            for _ in 0..<(n == 0 ? 0 : count / n) { drawn += permutation(n, uniforms: uniforms).map(Int64.init) }
+            integers = drawn
         }
         let sample = integers.map { NDArray($0, shape: shape) } ?? NDArray(result, shape: shape)
         let advanced = NDArray([state[0], Int64(bitPattern: counter &+ blocksUsed)], shape: [2])

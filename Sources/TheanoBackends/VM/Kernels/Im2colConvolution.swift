@@ -115,7 +115,7 @@ package enum Im2colConvolution {
 
     package static func inputGradient(_ op: Conv2DGradInputs, _ inputs: [NDArray]) throws -> [NDArray] {
         let (f, gz, x) = (inputs[0], inputs[1], inputs[2])
-        let g = try op.settings.geometry(x.shape[2], x.shape[3], f.shape[2], f.shape[3])
+        let g = try ConvShapes.checkGradient("Conv2DGradInputs", x: x, f: f, gz: gz, gzInput: 1, op.settings)
         let dtype = gz.dtype.upgradedToFloat
         // Patch gradients for the whole batch: filtersᵀ · gz, then each image's block back to pixels.
         let cols = matrixMultiply(ConvMath.orientedFilters(f, flip: op.settings.flip, dtype).T, ConvMath.gradientColumns(gz, dtype))
@@ -124,7 +124,7 @@ package enum Im2colConvolution {
 
     package static func filterGradient(_ op: Conv2DGradWeights, _ inputs: [NDArray]) throws -> [NDArray] {
         let (x, gz, f) = (inputs[0], inputs[1], inputs[2])
-        let g = try op.settings.geometry(x.shape[2], x.shape[3], f.shape[2], f.shape[3])
+        let g = try ConvShapes.checkGradient("Conv2DGradWeights", x: x, f: f, gz: gz, gzInput: 1, op.settings)
         // Summed over the batch in one product: gz (o, b·oh·ow) · patchesᵀ (b·oh·ow, c·kh·kw).
         let dtype = gz.dtype.upgradedToFloat
         let total = matrixMultiply(ConvMath.gradientColumns(gz, dtype), ConvMath.patches(x, g, dtype).T).reshaped(f.shape)
