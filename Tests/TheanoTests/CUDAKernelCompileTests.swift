@@ -70,6 +70,11 @@ import Testing
         let mixed = try #require(try Self.render([m, i, f], [m * cast(i, .float64) + cast(f * f, .float64)]).source)
         #expect(mixed.text.contains("(double)(float)"), "a float32 step inside a float64 program is rounded")
         try Self.compile(mixed, "mixed")
+        // One fused loop with two outputs, as multi-output fusion makes of a value read twice.
+        let s = sigmoid(m)
+        let twoOutputs = try #require(try Self.render([m], [exp(s), s * (1 - s)]).source)
+        #expect(twoOutputs.text.contains("out1[i]"), "\(twoOutputs.text)")
+        try Self.compile(twoOutputs, "two_outputs")
     }
 
     @Test(.enabled(if: nvrtc != nil, whyNoNVRTC))
