@@ -70,24 +70,29 @@ private struct LogisticRegression {
             """, "\(printed)")
     }
 
-    /// "Debug Print", after compilation: the logistic became a sigmoid and the rest one fused loop,
-    /// as in Theano (`Elemwise{Composite{GT(scalar_sigmoid((-((-i0) - i1))), i2)}}`). Theano's product is
-    /// a `Gemv{inplace}` node; here it stays `Dot`, which the CPU backend runs as a GEMV kernel.
+    /// "Debug Print", after compilation: the logistic became a sigmoid fused with the bias add, as in
+    /// Theano. Theano fuses the comparison into the same loop
+    /// (`Elemwise{Composite{GT(scalar_sigmoid((-((-i0) - i1))), i2)}}`); here a comparison's bool result
+    /// stays its own node, because the CPU backend's compiled loops produce floats only and a bool
+    /// output would send the whole fused loop to the reference `perform`. Theano's product is a
+    /// `Gemv{inplace}` node; here it stays `Dot`, which the CPU backend runs as a GEMV kernel.
     @Test func debugPrintAfterCompilation() throws {
         let model = try LogisticRegression()
         let printed = normalizingIds(debugprint(model.predict))
         #expect(printed == """
-            Elemwise{Composite{(sigmoid((i0 + i1)) > i2)}} [id _] <TensorType(bool, vector)>
-             | Dot [id _] <TensorType(float32, vector)>
-             |  | x [id _] <TensorType(float32, matrix)>
-             |  | w [id _] <TensorType(float32, vector)>
-             | DimShuffle{x} [id _] <TensorType(float32, (True,))>
-             |  | b [id _] <TensorType(float32, scalar)>
+            Elemwise{gt} [id _] <TensorType(bool, vector)>
+             | Elemwise{Composite{sigmoid((i0 + i1))}} [id _] <TensorType(float32, vector)>
+             |  | Dot [id _] <TensorType(float32, vector)>
+             |  |  | x [id _] <TensorType(float32, matrix)>
+             |  |  | w [id _] <TensorType(float32, vector)>
+             |  | DimShuffle{x} [id _] <TensorType(float32, (True,))>
+             |  |  | b [id _] <TensorType(float32, scalar)>
              | TensorConstant{0.5} [id _] <TensorType(float32, (True,))>
             Topological order:
               0: Dot(x, w)
               1: DimShuffle{x}(b)
-              2: Elemwise{Composite{(sigmoid((i0 + i1)) > i2)}}([id _], [id _], TensorConstant{0.5})
+              2: Elemwise{Composite{sigmoid((i0 + i1))}}([id _], [id _])
+              3: Elemwise{gt}([id _], TensorConstant{0.5})
             """, "\(printed)")
     }
 
