@@ -11,9 +11,14 @@
 #include <immintrin.h>
 #endif
 
-// Blocking: KC rows of B and MC rows of A per packed block (A's block stays in L2), NC columns of B.
-#define KC 256
-#define MC 96
+// Blocking, per path: KC rows of B and MC rows of A per packed block (A's block stays in L2), NC
+// columns of B. KC keeps one micro-panel of B (KC × NR) in half of a 32 KiB L1.
+#ifndef KC_WIDE
+#define KC_WIDE 128
+#endif
+#ifndef MC_WIDE
+#define MC_WIDE 192
+#endif
 #define NC_S 2048
 #define NC_D 1024
 
@@ -33,7 +38,7 @@ static void *pack_space(size_t bytes) {
 
 // ---- The type-generic driver, instantiated for float and double below. ----
 
-#define DEFINE_GEMM(T, S, MR, NR, NC, KERNEL)                                                              \
+#define DEFINE_GEMM(T, S, MR, NR, KC, MC, NC, KERNEL)                                                              \
 static void S##pack_a(size_t mc, size_t kc, const T *a, ptrdiff_t rs, ptrdiff_t cs, T *dst) {              \
     for (size_t i0 = 0; i0 < mc; i0 += MR) {                                                                \
         size_t rows = mc - i0 < MR ? mc - i0 : MR;                                                          \
@@ -209,14 +214,14 @@ __attribute__((target("avx512f"))) KERNEL_SIGNATURE(dkernel_avx512, double) { KE
 #undef BCAST
 #undef ZERO
 
-DEFINE_GEMM(float, s_avx512_, 12, 32, NC_S, skernel_avx512)
-DEFINE_GEMM(double, d_avx512_, 12, 16, NC_D, dkernel_avx512)
-DEFINE_GEMM(float, s_avx2_, 6, 16, NC_S, skernel_avx2)
-DEFINE_GEMM(double, d_avx2_, 6, 8, NC_D, dkernel_avx2)
+DEFINE_GEMM(float, s_avx512_, 12, 32, KC_WIDE, MC_WIDE, NC_S, skernel_avx512)
+DEFINE_GEMM(double, d_avx512_, 12, 16, KC_WIDE, MC_WIDE, NC_D, dkernel_avx512)
+DEFINE_GEMM(float, s_avx2_, 6, 16, 256, 96, NC_S, skernel_avx2)
+DEFINE_GEMM(double, d_avx2_, 6, 8, 256, 96, NC_D, dkernel_avx2)
 #endif
 
-DEFINE_GEMM(float, s_generic_, 6, 16, NC_S, s_generic_kernel_plain)
-DEFINE_GEMM(double, d_generic_, 6, 8, NC_D, d_generic_kernel_plain)
+DEFINE_GEMM(float, s_generic_, 6, 16, 256, 96, NC_S, s_generic_kernel_plain)
+DEFINE_GEMM(double, d_generic_, 6, 8, 256, 96, NC_D, d_generic_kernel_plain)
 
 // Every path computes each element of C as the same sum in k order within a KC block, but the vector
 // paths fuse each multiply-add, so results may differ from the generic path in the last bits.

@@ -3,8 +3,8 @@ import Testing
 @testable import Theano
 
 /// The built-in GEMM on the path in use, on shapes either side of every blocking boundary: the micro-tile
-/// (6 or 12 rows; 8, 16 or 32 columns), the packed block of A (96 rows), of k (256) and of B's columns
-/// (1,024 doubles, 2,048 floats). Small integers keep every sum exact, so any path must match the
+/// (6 or 12 rows; 8, 16 or 32 columns), the packed block of A (96 or 192 rows), of k (256 or 128) and
+/// of B's columns (1,024 doubles, 2,048 floats). Small integers keep every sum exact, so any path must match the
 /// reference loop bit for bit.
 @Suite struct BuiltInGEMMTests {
     static func integers(_ shape: [Int], _ dtype: DType, seed: UInt64) -> NDArray {
@@ -23,7 +23,8 @@ import Testing
 
     static let boundaryShapes: [(m: Int, n: Int, k: Int)] = [
         (1, 1, 1), (5, 7, 3), (6, 8, 1), (11, 31, 17), (12, 32, 255), (13, 33, 256), (25, 17, 257),
-        (95, 65, 100), (96, 64, 513), (97, 95, 40), (193, 15, 31), (7, 1023, 20), (9, 1025, 9), (14, 2047, 5), (3, 2049, 6),
+        (95, 65, 100), (96, 64, 513), (97, 95, 40), (24, 40, 127), (36, 33, 128), (37, 31, 129), (191, 15, 31), (192, 17, 130), (401, 40, 10),
+        (193, 15, 31), (7, 1023, 20), (9, 1025, 9), (14, 2047, 5), (3, 2049, 6),
     ]
 
     @Test(arguments: [DType.float32, .float64])
