@@ -121,98 +121,35 @@ static void S##gemm(size_t m, size_t n, size_t k, const T *a, ptrdiff_t ars, ptr
 
 // ---- Vector micro-kernels: MR rows x 2 vectors of C stay in registers for the whole k loop. ----
 // AVX2 has 16 vector registers: 6 rows (12 accumulators). AVX-512 has 32: 12 rows (24 accumulators),
-// which halves the loads of B per multiply-add. V, LOAD, STORE, ADD, FMADD, BCAST, ZERO and W (lanes per
-// vector) are defined around each kernel below.
+// which halves the loads of B per multiply-add.
 
 #ifdef THEANO_X86
-#define ROWS6(X) X(0) X(1) X(2) X(3) X(4) X(5)
-#define ROWS12(X) ROWS6(X) X(6) X(7) X(8) X(9) X(10) X(11)
-#define ACC_DECLARE(r) V acc##r##_0 = ZERO(), acc##r##_1 = ZERO();
-#define ACC_UPDATE(r) { V ar = BCAST(a + r); acc##r##_0 = FMADD(ar, b0, acc##r##_0); acc##r##_1 = FMADD(ar, b1, acc##r##_1); }
-#define ACC_STORE(r)                                                                                      \
+#define ROWS6(X, ...) X(0, __VA_ARGS__) X(1, __VA_ARGS__) X(2, __VA_ARGS__) X(3, __VA_ARGS__) X(4, __VA_ARGS__) X(5, __VA_ARGS__)
+#define ROWS12(X, ...) ROWS6(X, __VA_ARGS__) X(6, __VA_ARGS__) X(7, __VA_ARGS__) X(8, __VA_ARGS__) X(9, __VA_ARGS__) X(10, __VA_ARGS__) X(11, __VA_ARGS__)
+#define ACC_DECLARE(r, V, ZERO) V acc##r##_0 = ZERO(), acc##r##_1 = ZERO();
+#define ACC_UPDATE(r, V, BCAST, FMADD) { V ar = BCAST(a + r); acc##r##_0 = FMADD(ar, b0, acc##r##_0); acc##r##_1 = FMADD(ar, b1, acc##r##_1); }
+#define ACC_STORE(r, W, LOAD, STORE, ADD)                                                                 \
     if (accumulate) { acc##r##_0 = ADD(acc##r##_0, LOAD(c + r * ldc)); acc##r##_1 = ADD(acc##r##_1, LOAD(c + r * ldc + W)); } \
     STORE(c + r * ldc, acc##r##_0); STORE(c + r * ldc + W, acc##r##_1);
-#define KERNEL_BODY(ROWS, MRK)                                                                            \
-    ROWS(ACC_DECLARE)                                                                                     \
+
+// One micro-kernel: NAME multiplies a packed MRK-row panel of A by a packed 2W-column panel of B.
+#define DEFINE_KERNEL(NAME, T, TARGET, ROWS, MRK, V, W, LOAD, STORE, ADD, FMADD, BCAST, ZERO)             \
+__attribute__((target(TARGET)))                                                                           \
+static void NAME(size_t kc, const T *a, const T *b, T *c, size_t ldc, int accumulate) {                   \
+    ROWS(ACC_DECLARE, V, ZERO)                                                                            \
     for (size_t p = 0; p < kc; p++, a += MRK, b += 2 * W) {                                               \
         V b0 = LOAD(b), b1 = LOAD(b + W);                                                                 \
-        ROWS(ACC_UPDATE)                                                                                  \
+        ROWS(ACC_UPDATE, V, BCAST, FMADD)                                                                 \
     }                                                                                                     \
-    ROWS(ACC_STORE)
+    ROWS(ACC_STORE, W, LOAD, STORE, ADD)                                                                  \
+}
 
-#define KERNEL_SIGNATURE(name, T) static void name(size_t kc, const T *a, const T *b, T *c, size_t ldc, int accumulate)
-
-#define V __m256
-#define W 8
-#define LOAD _mm256_loadu_ps
-#define STORE _mm256_storeu_ps
-#define ADD _mm256_add_ps
-#define FMADD _mm256_fmadd_ps
-#define BCAST _mm256_broadcast_ss
-#define ZERO _mm256_setzero_ps
-__attribute__((target("avx2,fma"))) KERNEL_SIGNATURE(skernel_avx2, float) { KERNEL_BODY(ROWS6, 6) }
-#undef V
-#undef W
-#undef LOAD
-#undef STORE
-#undef ADD
-#undef FMADD
-#undef BCAST
-#undef ZERO
-
-#define V __m256d
-#define W 4
-#define LOAD _mm256_loadu_pd
-#define STORE _mm256_storeu_pd
-#define ADD _mm256_add_pd
-#define FMADD _mm256_fmadd_pd
-#define BCAST _mm256_broadcast_sd
-#define ZERO _mm256_setzero_pd
-__attribute__((target("avx2,fma"))) KERNEL_SIGNATURE(dkernel_avx2, double) { KERNEL_BODY(ROWS6, 6) }
-#undef V
-#undef W
-#undef LOAD
-#undef STORE
-#undef ADD
-#undef FMADD
-#undef BCAST
-#undef ZERO
-
-#define V __m512
-#define W 16
-#define LOAD _mm512_loadu_ps
-#define STORE _mm512_storeu_ps
-#define ADD _mm512_add_ps
-#define FMADD _mm512_fmadd_ps
-#define BCAST(p) _mm512_set1_ps(*(p))
-#define ZERO _mm512_setzero_ps
-__attribute__((target("avx512f"))) KERNEL_SIGNATURE(skernel_avx512, float) { KERNEL_BODY(ROWS12, 12) }
-#undef V
-#undef W
-#undef LOAD
-#undef STORE
-#undef ADD
-#undef FMADD
-#undef BCAST
-#undef ZERO
-
-#define V __m512d
-#define W 8
-#define LOAD _mm512_loadu_pd
-#define STORE _mm512_storeu_pd
-#define ADD _mm512_add_pd
-#define FMADD _mm512_fmadd_pd
-#define BCAST(p) _mm512_set1_pd(*(p))
-#define ZERO _mm512_setzero_pd
-__attribute__((target("avx512f"))) KERNEL_SIGNATURE(dkernel_avx512, double) { KERNEL_BODY(ROWS12, 12) }
-#undef V
-#undef W
-#undef LOAD
-#undef STORE
-#undef ADD
-#undef FMADD
-#undef BCAST
-#undef ZERO
+#define BCAST512_PS(p) _mm512_set1_ps(*(p))
+#define BCAST512_PD(p) _mm512_set1_pd(*(p))
+DEFINE_KERNEL(skernel_avx2, float, "avx2,fma", ROWS6, 6, __m256, 8, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, _mm256_fmadd_ps, _mm256_broadcast_ss, _mm256_setzero_ps)
+DEFINE_KERNEL(dkernel_avx2, double, "avx2,fma", ROWS6, 6, __m256d, 4, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd, _mm256_fmadd_pd, _mm256_broadcast_sd, _mm256_setzero_pd)
+DEFINE_KERNEL(skernel_avx512, float, "avx512f", ROWS12, 12, __m512, 16, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_add_ps, _mm512_fmadd_ps, BCAST512_PS, _mm512_setzero_ps)
+DEFINE_KERNEL(dkernel_avx512, double, "avx512f", ROWS12, 12, __m512d, 8, _mm512_loadu_pd, _mm512_storeu_pd, _mm512_add_pd, _mm512_fmadd_pd, BCAST512_PD, _mm512_setzero_pd)
 
 DEFINE_GEMM(float, s_avx512_, 12, 32, KC_WIDE, MC_WIDE, NC_S, skernel_avx512)
 DEFINE_GEMM(double, d_avx512_, 12, 16, KC_WIDE, MC_WIDE, NC_D, dkernel_avx512)

@@ -39,6 +39,26 @@ import Testing
     GEMM(cblas_dgemm, double)
     """
 
+    /// Runs `executable` with this process's environment plus `environment`: its exit status and output.
+    static func runChild(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: executable)
+        child.arguments = arguments
+        child.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipe = Pipe()
+        child.standardOutput = pipe
+        child.standardError = pipe
+        try child.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        child.waitUntilExit()
+        return (child.terminationStatus, output)
+    }
+
+    /// Runs the suites `filter` matches again, in a child process of this test bundle.
+    static func runSuites(_ filter: String, environment: [String: String]) throws -> (status: Int32, output: String) {
+        try runChild(try #require(testBundle), ["--testing-library", "swift-testing", "--filter", filter], environment: environment)
+    }
+
     /// The running test bundle, which can run a suite again in a child process.
     static var testBundle: String? {
         let path = CommandLine.arguments[0]
@@ -53,19 +73,10 @@ import Testing
         try Self.referenceCBLAS.write(toFile: "\(directory)/cblas.c", atomically: true, encoding: .utf8)
         try compiler.compile("\(directory)/cblas.c", to: "\(directory)/libreferencecblas.so")
 
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: try #require(Self.testBundle))
-        child.arguments = ["--testing-library", "swift-testing", "--filter", "DotTests"]
-        child.environment = ProcessInfo.processInfo.environment.merging([
+        let (status, output) = try Self.runSuites("DotTests", environment: [
             "THEANO_BLAS": "\(directory)/libreferencecblas.so", "THEANO_TEST_CBLAS_MARK": "\(directory)/called",
-        ]) { $1 }
-        let pipe = Pipe()
-        child.standardOutput = pipe
-        child.standardError = pipe
-        try child.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        child.waitUntilExit()
-        #expect(child.terminationStatus == 0, "\(output.suffix(3000))")
+        ])
+        #expect(status == 0, "\(output.suffix(3000))")
         #expect(output.contains("Suite DotTests passed"), "\(output.suffix(3000))")
         #expect(FileManager.default.fileExists(atPath: "\(directory)/called"), "the child never called the CBLAS")
     }

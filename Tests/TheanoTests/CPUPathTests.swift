@@ -68,19 +68,10 @@ import Testing
     @Test(.enabled(if: CBLASBindingTests.testBundle != nil && BuiltInGEMMTests.expectedPath == nil), arguments: lowerPaths)
     func conformanceSuitesPassOnALowerPath(_ path: CPUISA) throws {
         let flags = [ProcessInfo.processInfo.environment["THEANO_FLAGS"], "cpu_isa=\(path)"].compactMap { $0 }.joined(separator: ",")
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: try #require(CBLASBindingTests.testBundle))
-        child.arguments = ["--testing-library", "swift-testing", "--filter", Self.conformanceSuites]
-        child.environment = ProcessInfo.processInfo.environment.merging([
+        let (status, output) = try CBLASBindingTests.runSuites(Self.conformanceSuites, environment: [
             "THEANO_FLAGS": flags, "THEANO_BLAS": "none", "THEANO_TEST_EXPECTED_CPU_ISA": path.description,
-        ]) { $1 }
-        let pipe = Pipe()
-        child.standardOutput = pipe
-        child.standardError = pipe
-        try child.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        child.waitUntilExit()
-        #expect(child.terminationStatus == 0, "\(output.suffix(3000))")
+        ])
+        #expect(status == 0, "\(output.suffix(3000))")
         #expect(output.contains("runsOnThePathTheParentForced() passed"), "\(output.suffix(3000))")
         #expect(output.contains("Suite KernelTableConformanceTests passed"), "\(output.suffix(3000))")
     }

@@ -176,17 +176,11 @@ import Testing
     func trainDigitsOnTwoRanksPrintsOnce() throws {
         let directory = GeneratedCTests.temporaryDirectory("mpi-digits")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.mpirun))
-        process.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", "2", try #require(GeneratedCTests.theanoExecutable),
-                             "train", "digits", "--model", "mlp", "--epochs", "1", "--output", directory]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let (status, output) = try CBLASBindingTests.runChild(try #require(Self.mpirun), [
+            "--allow-run-as-root", "--oversubscribe", "-np", "2", try #require(GeneratedCTests.theanoExecutable),
+            "train", "digits", "--model", "mlp", "--epochs", "1", "--output", directory,
+        ])
+        #expect(status == 0, "\(output)")
         #expect(output.components(separatedBy: "data-parallel on 2 ranks: each takes 16 of every batch of 32").count == 2, "\(output)")
         #expect(output.components(separatedBy: "MLP: test accuracy").count == 2, "\(output)")
         #expect(FileManager.default.fileExists(atPath: "\(directory)/digits-mlp.npz"))

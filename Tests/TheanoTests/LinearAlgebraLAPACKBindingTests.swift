@@ -8,17 +8,8 @@ import Testing
 @Suite struct LinearAlgebraLAPACKBindingTests {
     @Test(.enabled(if: CBLASBindingTests.testBundle != nil && LinearAlgebraKernels.lapack != nil && ProcessInfo.processInfo.environment["THEANO_LAPACK"] == nil))
     func theSuitesPassWithTheBuiltInKernelsOnTheCPUBackend() throws {
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: try #require(CBLASBindingTests.testBundle))
-        child.arguments = ["--testing-library", "swift-testing", "--filter", "LinearAlgebra(Kernel|Op|Gradient|Error|Rewrite)Tests"]
-        child.environment = ProcessInfo.processInfo.environment.merging(["THEANO_LAPACK": "none"]) { $1 }
-        let pipe = Pipe()
-        child.standardOutput = pipe
-        child.standardError = pipe
-        try child.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        child.waitUntilExit()
-        #expect(child.terminationStatus == 0, "\(output.suffix(3000))")
+        let (status, output) = try CBLASBindingTests.runSuites("LinearAlgebra(Kernel|Op|Gradient|Error|Rewrite)Tests", environment: ["THEANO_LAPACK": "none"])
+        #expect(status == 0, "\(output.suffix(3000))")
         for suite in ["LinearAlgebraKernelTests", "LinearAlgebraOpTests", "LinearAlgebraGradientTests", "LinearAlgebraErrorTests", "LinearAlgebraRewriteTests"] {
             #expect(output.contains("Suite \(suite) passed"), "\(suite): \(output.suffix(3000))")
         }
