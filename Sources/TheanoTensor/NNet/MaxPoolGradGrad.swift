@@ -38,17 +38,8 @@ public struct MaxPoolGradGrad: Op {
         let planes = x.shape.dropLast(2).reduce(1, *)
         let v = x.doubles, zv = z.doubles, e = ev.doubles
         var out = [Double](repeating: 0, count: z.count)
-        for p in 0..<planes {
-            for i in 0..<oh {
-                let (r0, r1, _) = pool.window(i, h, 0)
-                for j in 0..<ow {
-                    let (c0, c1, _) = pool.window(j, w, 1)
-                    let k = (p * oh + i) * ow + j
-                    search: for r in r0..<r1 { for c in c0..<c1 where v[(p * h + r) * w + c] == zv[k] {
-                        out[k] = e[(p * h + r) * w + c]; break search
-                    } }
-                }
-            }
+        pool.forEachWindow(planes: planes, h, w, oh, ow) { window in
+            if let at = pool.firstMaximum(window, v, zv[window.output], h, w) { out[window.output] = e[at] }
         }
         return [NDArray(out, shape: z.shape).astype(ev.dtype)]
     }

@@ -46,6 +46,37 @@ public struct Pool2D: Op {
         return (Swift.max(start, 0), Swift.min(end, n), end - start)
     }
 
+    /// One pooling window: its plane, its index in the pooled output, the input's flat indices it
+    /// covers (clipped to the input) and its size with the padding counted.
+    package struct Window {
+        package let plane, output: Int
+        package let rows, columns: Range<Int>
+        package let paddedSize: Int
+        /// The flat index of (row, column) of this window's plane in an input of width `w`.
+        package func index(_ row: Int, _ column: Int, height h: Int, width w: Int) -> Int { (plane * h + row) * w + column }
+    }
+
+    /// Every window of `planes` planes of `h` × `w` pooled to `oh` × `ow`, in the output's order.
+    package func forEachWindow(planes: Int, _ h: Int, _ w: Int, _ oh: Int, _ ow: Int, _ body: (Window) -> Void) {
+        for p in 0..<planes {
+            for i in 0..<oh {
+                let (r0, r1, rows) = window(i, h, 0)
+                for j in 0..<ow {
+                    let (c0, c1, cols) = window(j, w, 1)
+                    body(Window(plane: p, output: (p * oh + i) * ow + j, rows: r0..<r1, columns: c0..<c1, paddedSize: rows * cols))
+                }
+            }
+        }
+    }
+
+    /// The flat index of each window's first maximum in `v` (Theano's MaxPoolGrad takes the first).
+    package func firstMaximum(_ window: Window, _ v: [Double], _ maximum: Double, _ h: Int, _ w: Int) -> Int? {
+        for r in window.rows { for c in window.columns where v[window.index(r, c, height: h, width: w)] == maximum {
+            return window.index(r, c, height: h, width: w)
+        } }
+        return nil
+    }
+
     /// `outputSize` written symbolically.
     public func inferShape(_ inputs: [TensorVariable], _ inputShapes: [[TensorVariable]]) -> [[TensorVariable]]? {
         let S = SymbolicShape.self
@@ -76,24 +107,18 @@ public struct Pool2D: Op {
         let planes = x.shape.dropLast(2).reduce(1, *)
         let v = x.doubles
         var out = [Double](repeating: 0, count: planes * oh * ow)
-        for p in 0..<planes {
-            for i in 0..<oh {
-                let (r0, r1, rows) = window(i, h, 0)
-                for j in 0..<ow {
-                    let (c0, c1, cols) = window(j, w, 1)
-                    var acc = mode == .max ? -Double.infinity : 0
-                    for r in r0..<r1 { for c in c0..<c1 {
-                        let value = v[(p * h + r) * w + c]
-                        acc = mode == .max ? Swift.max(acc, value) : acc + value
-                    } }
-                    switch mode {
-                    case .averageIncPad: acc /= Double(rows * cols)
-                    case .averageExcPad: acc /= Double(Swift.max((r1 - r0) * (c1 - c0), 1))
-                    default: break
-                    }
-                    out[(p * oh + i) * ow + j] = acc
-                }
+        forEachWindow(planes: planes, h, w, oh, ow) { window in
+            var acc = mode == .max ? -Double.infinity : 0
+            for r in window.rows { for c in window.columns {
+                let value = v[window.index(r, c, height: h, width: w)]
+                acc = mode == .max ? Swift.max(acc, value) : acc + value
+            } }
+            switch mode {
+            case .averageIncPad: acc /= Double(window.paddedSize)
+            case .averageExcPad: acc /= Double(Swift.max(window.rows.count * window.columns.count, 1))
+            default: break
             }
+            out[window.output] = acc
         }
         return [NDArray(out, shape: Array(x.shape.dropLast(2)) + [oh, ow]).astype(x.dtype)]
     }
@@ -121,23 +146,16 @@ public struct Pool2DGrad: Op {
         let planes = x.shape.dropLast(2).reduce(1, *)
         let v = x.doubles, zv = z.doubles, g = gz.doubles
         var gx = [Double](repeating: 0, count: x.count)
-        for p in 0..<planes {
-            for i in 0..<oh {
-                let (r0, r1, rows) = pool.window(i, h, 0)
-                for j in 0..<ow {
-                    let (c0, c1, cols) = pool.window(j, w, 1)
-                    let k = (p * oh + i) * ow + j
-                    switch pool.mode {
-                    case .max:
-                        // The first maximum takes the whole gradient, like Theano's MaxPoolGrad.
-                        search: for r in r0..<r1 { for c in c0..<c1 where v[(p * h + r) * w + c] == zv[k] {
-                            gx[(p * h + r) * w + c] += g[k]; break search
-                        } }
-                    default:
-                        let share = pool.mode == .sum ? g[k] : g[k] / Double(pool.mode == .averageIncPad ? rows * cols : Swift.max((r1 - r0) * (c1 - c0), 1))
-                        for r in r0..<r1 { for c in c0..<c1 { gx[(p * h + r) * w + c] += share } }
-                    }
-                }
+        pool.forEachWindow(planes: planes, h, w, oh, ow) { window in
+            let k = window.output
+            switch pool.mode {
+            case .max:
+                // The first maximum takes the whole gradient, like Theano's MaxPoolGrad.
+                if let at = pool.firstMaximum(window, v, zv[k], h, w) { gx[at] += g[k] }
+            default:
+                let size = pool.mode == .averageIncPad ? window.paddedSize : Swift.max(window.rows.count * window.columns.count, 1)
+                let share = pool.mode == .sum ? g[k] : g[k] / Double(size)
+                for r in window.rows { for c in window.columns { gx[window.index(r, c, height: h, width: w)] += share } }
             }
         }
         return [NDArray(gx, shape: x.shape).astype(x.dtype)]
