@@ -67,6 +67,8 @@ package struct NVRTC: @unchecked Sendable {
         package let image: [UInt8]
         package let isCubin: Bool
         package let log: String
+
+        package init(image: [UInt8], isCubin: Bool, log: String) { (self.image, self.isCubin, self.log) = (image, isCubin, log) }
     }
 
     /// Compiles `source` (named `name` in messages) for `architecture`; throws with NVRTC's log.

@@ -135,11 +135,15 @@ public struct KernelCache: Sendable {
     /// Whether the file at `path` is a whole library sealed for `key`.
     package static func isSealed(_ path: String, key: String) -> Bool {
         guard let data = FileManager.default.contents(atPath: path) else { return false }
-        let bytes = [UInt8](data)
+        return unsealed([UInt8](data), key: key) != nil
+    }
+
+    /// The bytes before the seal, when `bytes` are whole and sealed for `key`; nil when truncated or damaged.
+    package static func unsealed(_ bytes: [UInt8], key: String) -> [UInt8]? {
         let sealLength = seal([], key: key).count
-        guard bytes.count > sealLength else { return false }
-        let library = Array(bytes[..<(bytes.count - sealLength)])
-        return Array(bytes[(bytes.count - sealLength)...]) == seal(library, key: key)
+        guard bytes.count > sealLength else { return nil }
+        let content = Array(bytes[..<(bytes.count - sealLength)])
+        return Array(bytes[(bytes.count - sealLength)...]) == seal(content, key: key) ? content : nil
     }
 
     /// The library for `source`: already loaded, loaded from disk, or compiled now (and then cached).
@@ -177,7 +181,7 @@ public struct KernelCache: Sendable {
     }
 
     private func compile(_ source: String, key: String, compiler: CCompiler, into path: String, rebuilt: Bool) throws -> KernelLibrary {
-        removeStaleTemporaries()
+        KernelCache.removeStaleTemporaries(in: directory)
         let temporary = "\(directory)/\(key).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer {
             unlink(temporary + ".c")
@@ -213,7 +217,7 @@ public struct KernelCache: Sendable {
     }
 
     /// Temporaries left by a process that stopped while compiling, once they are an hour old.
-    private func removeStaleTemporaries() {
+    package static func removeStaleTemporaries(in directory: String) {
         let hourAgo = Date().addingTimeInterval(-3600)
         for file in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where file.contains(".tmp-") {
             let path = "\(directory)/\(file)"
