@@ -22,7 +22,10 @@ public enum BackendRegistry {
         let name = mode.resolvedBackend.rawValue
         guard let backend = backend(named: name) else {
             let source = mode.backend == .device ? "config.device (THEANO_FLAGS=device=) is '\(name)'" : "the mode names backend '\(name)'"
-            throw TheanoError(.badArgument, "\(operation): \(source), which is not a registered backend; expected one of \(names.joined(separator: ", "))")
+            // Theano's device names: say where the GPU stands rather than only that no backend has the name.
+            let gpu = name.hasPrefix("cuda") || name.hasPrefix("gpu")
+                ? " (no CUDA backend yet: the kernels are rendered and compiled with NVRTC, not run; GPU: \(CUDADevices.summary))" : ""
+            throw TheanoError(.badArgument, "\(operation): \(source), which is not a registered backend\(gpu); expected one of \(names.joined(separator: ", "))")
         }
         return backend
     }

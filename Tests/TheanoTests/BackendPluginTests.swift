@@ -42,6 +42,14 @@ final class CountingBackend: Backend, @unchecked Sendable {
         }
     }
 
+    /// Theano's `device=cuda`: until a CUDA backend registers, the error says where the GPU stands.
+    @Test func aCUDADeviceSaysThereIsNoCUDABackendYetAndWhy() throws {
+        let x = dvector("x")
+        let error = #expect(throws: TheanoError.self) { try function([x], x + 1, mode: Mode.fastRun.on("cuda0")) }
+        let message = error?.message ?? ""
+        #expect(message.contains("'cuda0'") && message.contains("no CUDA backend yet") && message.contains("GPU: \(CUDADevices.summary)"), "\(message)")
+    }
+
     @Test func theDeviceFlagNamesTheDefaultBackend() {
         #expect(TheanoConfig(flags: "device=cuda0").device == "cuda0")
         #expect(TheanoConfig(flags: nil).device == "cpu")
