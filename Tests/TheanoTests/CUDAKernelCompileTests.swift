@@ -98,3 +98,22 @@ import Testing
         #expect(why.description == found.status)
     }
 }
+
+/// The row kernels (reductions along the last axis, argmax, softmax and log-softmax rows), compiled
+/// with NVRTC for both float types.
+@Suite struct CUDARowKernelCompileTests {
+    @Test(.enabled(if: CUDAKernelCompileTests.nvrtc != nil, CUDAKernelCompileTests.whyNoNVRTC))
+    func everyRowKernelCompiles() throws {
+        let nvrtc = try #require(CUDAKernelCompileTests.nvrtc)
+        let (symbols, source) = CUDARowKernels.all
+        #expect(symbols.count == 14)
+        let ptx = String(decoding: try nvrtc.compile(source, name: "rows.cu", architecture: CUDAKernelCompileTests.architecture).image, as: UTF8.self)
+        for symbol in symbols { #expect(ptx.contains(".entry \(symbol)("), "\(symbol) missing from the PTX") }
+    }
+
+    @Test func kindsWithoutARowKernelSayNil() {
+        #expect(CUDARowKernels.reduction(.all, .float32) == nil)
+        #expect(CUDARowKernels.reduction(.sum, .int32) == nil)
+        #expect(CUDARowKernels.softmax(.int64, log: false) == nil)
+    }
+}
