@@ -29,6 +29,12 @@ int theano_cpu_has_avx2_fma(void);
 double theano_pairwise_sum_double(const double *p, size_t n);
 double theano_pairwise_sum_float(const float *p, size_t n);
 
+/// Reduces `rows` rows of `cols` values (row r starts at p + r*row_stride) into acc[cols], in double:
+/// acc starts as row 0 and each later row folds in, in row order. kind 0 sums, 1 takes the maximum,
+/// 2 the minimum (a NaN replaces the accumulator). Every path gives the same bits.
+void theano_reduce_rows_double(int kind, const double *p, size_t rows, size_t cols, ptrdiff_t row_stride, double *acc);
+void theano_reduce_rows_float(int kind, const float *p, size_t rows, size_t cols, ptrdiff_t row_stride, double *acc);
+
 /// glibc's libmvec through dlopen. `theano_vmath_find("exp")` returns a handle for a function whose AVX2
 /// float and double forms (`_ZGVdN8v_expf`, `_ZGVdN4v_exp`) and libm's scalar forms all exist, or -1.
 /// `theano_vmath_float/double` compute `n` values, in groups of 8 (float) or 4 (double) through libmvec
