@@ -136,3 +136,126 @@ void theano_reduce_rows_float(int kind, const float *p, size_t rows, size_t cols
 #endif
     fn(p, rows, cols, row_stride, acc);
 }
+
+// The index of the first maximum (or minimum) of each of `rows` contiguous rows of `n` values, or of the
+// first NaN. Each lane keeps the first best value it has seen and where; the lanes' answers combine to
+// the smallest index holding the best value, the reference's answer. A block holding a NaN ends the row.
+static inline int better(int is_max, double v, double best) { return is_max ? v > best : v < best; }
+
+static int64_t arg_tail(int is_max, const double *lane_value, const double *lane_index, int lanes,
+                        size_t start, size_t n, const void *row, int is_float) {
+    double best = lane_value[0];
+    int64_t at = (int64_t)lane_index[0];
+    for (int l = 1; l < lanes; l++) {
+        if (better(is_max, lane_value[l], best) || (lane_value[l] == best && (int64_t)lane_index[l] < at)) {
+            best = lane_value[l];
+            at = (int64_t)lane_index[l];
+        }
+    }
+    for (size_t i = start; i < n; i++) {
+        double v = is_float ? (double)((const float *)row)[i] : ((const double *)row)[i];
+        if (v != v) return (int64_t)i;
+        if (better(is_max, v, best)) { best = v; at = (int64_t)i; }
+    }
+    return at;
+}
+
+#define DEFINE_ARG_PLAIN(NAME, T)                                                                          \
+static void NAME(int is_max, const T *p, size_t rows, size_t n, int64_t *out) {                           \
+    for (size_t r = 0; r < rows; r++) {                                                                   \
+        const T *q = p + r * n;                                                                           \
+        size_t best = 0;                                                                                  \
+        for (size_t i = 0; i < n; i++) {                                                                  \
+            double v = (double)q[i];                                                                      \
+            if (v != v) { best = i; break; }                                                              \
+            if (better(is_max, v, (double)q[best])) best = i;                                             \
+        }                                                                                                 \
+        out[r] = (int64_t)best;                                                                           \
+    }                                                                                                     \
+}
+DEFINE_ARG_PLAIN(arg_plain_d, double)
+DEFINE_ARG_PLAIN(arg_plain_f, float)
+
+#ifdef THEANO_X86
+#define DEFINE_ARG_AVX512(NAME, T, LOAD, IS_FLOAT)                                                         \
+AVX512 static void NAME(int is_max, const T *p, size_t rows, size_t n, int64_t *out) {                    \
+    for (size_t r = 0; r < rows; r++) {                                                                   \
+        const T *q = p + r * n;                                                                           \
+        if (n < 8) { arg_plain_##IS_FLOAT(is_max, q, 1, n, out + r); continue; }                          \
+        __m512d value = LOAD(q), index = _mm512_set_pd(7, 6, 5, 4, 3, 2, 1, 0), step = _mm512_set1_pd(8); \
+        __mmask8 nan = _mm512_cmp_pd_mask(value, value, _CMP_UNORD_Q);                                   \
+        if (nan) { out[r] = __builtin_ctz(nan); continue; }                                               \
+        __m512d at = index;                                                                               \
+        size_t i = 8;                                                                                     \
+        for (; i + 8 <= n; i += 8) {                                                                      \
+            __m512d v = LOAD(q + i);                                                                      \
+            index = _mm512_add_pd(index, step);                                                           \
+            nan = _mm512_cmp_pd_mask(v, v, _CMP_UNORD_Q);                                                 \
+            if (nan) break;                                                                               \
+            __mmask8 b = is_max ? _mm512_cmp_pd_mask(v, value, _CMP_GT_OQ)                               \
+                                    : _mm512_cmp_pd_mask(v, value, _CMP_LT_OQ);                           \
+            value = _mm512_mask_blend_pd(b, value, v);                                                    \
+            at = _mm512_mask_blend_pd(b, at, index);                                                      \
+        }                                                                                                 \
+        if (nan) { out[r] = (int64_t)(i + __builtin_ctz(nan)); continue; }                                \
+        double lv[8], li[8];                                                                              \
+        _mm512_storeu_pd(lv, value); _mm512_storeu_pd(li, at);                                            \
+        out[r] = arg_tail(is_max, lv, li, 8, i, n, q, IS_FLOAT_##IS_FLOAT);                               \
+    }                                                                                                     \
+}
+#define DEFINE_ARG_AVX2(NAME, T, LOAD, IS_FLOAT)                                                           \
+AVX2 static void NAME(int is_max, const T *p, size_t rows, size_t n, int64_t *out) {                      \
+    for (size_t r = 0; r < rows; r++) {                                                                   \
+        const T *q = p + r * n;                                                                           \
+        if (n < 4) { arg_plain_##IS_FLOAT(is_max, q, 1, n, out + r); continue; }                          \
+        __m256d value = LOAD(q), index = _mm256_set_pd(3, 2, 1, 0), step = _mm256_set1_pd(4);             \
+        int nan = _mm256_movemask_pd(_mm256_cmp_pd(value, value, _CMP_UNORD_Q));                          \
+        if (nan) { out[r] = __builtin_ctz(nan); continue; }                                               \
+        __m256d at = index;                                                                               \
+        size_t i = 4;                                                                                     \
+        for (; i + 4 <= n; i += 4) {                                                                      \
+            __m256d v = LOAD(q + i);                                                                      \
+            index = _mm256_add_pd(index, step);                                                           \
+            nan = _mm256_movemask_pd(_mm256_cmp_pd(v, v, _CMP_UNORD_Q));                                  \
+            if (nan) break;                                                                               \
+            __m256d b = is_max ? _mm256_cmp_pd(v, value, _CMP_GT_OQ) : _mm256_cmp_pd(v, value, _CMP_LT_OQ); \
+            value = _mm256_blendv_pd(value, v, b);                                                        \
+            at = _mm256_blendv_pd(at, index, b);                                                          \
+        }                                                                                                 \
+        if (nan) { out[r] = (int64_t)(i + __builtin_ctz(nan)); continue; }                                \
+        double lv[4], li[4];                                                                              \
+        _mm256_storeu_pd(lv, value); _mm256_storeu_pd(li, at);                                            \
+        out[r] = arg_tail(is_max, lv, li, 4, i, n, q, IS_FLOAT_##IS_FLOAT);                               \
+    }                                                                                                     \
+}
+#define IS_FLOAT_d 0
+#define IS_FLOAT_f 1
+DEFINE_ARG_AVX512(arg_avx512_d, double, L8_D, d)
+DEFINE_ARG_AVX512(arg_avx512_f, float, L8_F, f)
+DEFINE_ARG_AVX2(arg_avx2_d, double, L4_D, d)
+DEFINE_ARG_AVX2(arg_avx2_f, float, L4_F, f)
+#endif
+
+void theano_argreduce_rows_double(int is_max, const double *p, size_t rows, size_t n, int64_t *out) {
+    if (n == 0) return;
+#ifdef THEANO_X86
+    switch (theano_cpu_isa()) {
+    case THEANO_ISA_AVX512: arg_avx512_d(is_max, p, rows, n, out); return;
+    case THEANO_ISA_AVX2: arg_avx2_d(is_max, p, rows, n, out); return;
+    default: break;
+    }
+#endif
+    arg_plain_d(is_max, p, rows, n, out);
+}
+
+void theano_argreduce_rows_float(int is_max, const float *p, size_t rows, size_t n, int64_t *out) {
+    if (n == 0) return;
+#ifdef THEANO_X86
+    switch (theano_cpu_isa()) {
+    case THEANO_ISA_AVX512: arg_avx512_f(is_max, p, rows, n, out); return;
+    case THEANO_ISA_AVX2: arg_avx2_f(is_max, p, rows, n, out); return;
+    default: break;
+    }
+#endif
+    arg_plain_f(is_max, p, rows, n, out);
+}

@@ -97,3 +97,67 @@ import Testing
         #expect(ReduceKernels.reduce(.sum, Self.values([4, 6], .float64, seed: 1).transposed([1, 0]), axes: [0]) == nil)
     }
 }
+
+/// `argmax` and `argmin` along the last axis run in C at the path's vector width and give the reference's
+/// index: the first of equal best values (zeros of both signs are equal), or the first NaN.
+@Suite struct ArgReduceKernelTests {
+    /// Small integers, so ties are common, with zeros of both signs; NaNs at `nanEvery` when given.
+    static func ties(_ shape: [Int], _ dtype: DType, seed: UInt64, nanEvery: Int? = nil) -> NDArray {
+        var generator = SplitMix64(seed: seed)
+        let v = (0..<shape.reduce(1, *)).map { i -> Double in
+            let k = Int(generator.nextUnit() * 7) - 5
+            if let every = nanEvery, i % every == every - 1 { return .nan }
+            return k == 0 ? (i % 2 == 0 ? 0.0 : -0.0) : Double(k) + (k == 1 ? 0.25 : 0)
+        }
+        return NDArray(v, shape: shape).astype(dtype)
+    }
+
+    static func check(_ x: NDArray, axis: Int?, _ label: String) throws {
+        for isMax in [true, false] {
+            let kernel = try #require(ReduceKernels.argReduce(isMax: isMax, x, axis: axis), "takes \(label)")
+            let reference = try ArgReduce(isMax: isMax, axis: axis).perform([x])[0]
+            #expect(kernel.shape == reference.shape)
+            #expect(kernel.scalars(as: Int64.self) == reference.scalars(as: Int64.self),
+                    "\(isMax ? "argmax" : "argmin") \(label) on \(CPUISA.active)")
+        }
+    }
+
+    static let lengths = [1, 3, 4, 5, 7, 8, 9, 16, 17, 33, 1003]
+
+    @Test(arguments: [DType.float32, .float64])
+    func eachRowGivesTheReferencesIndex(_ dtype: DType) throws {
+        for n in Self.lengths {
+            try Self.check(Self.ties([6, n], dtype, seed: UInt64(n)), axis: 1, "\(dtype) 6×\(n)")
+            try Self.check(Self.ties([2, 3, n], dtype, seed: UInt64(n + 1)), axis: 2, "\(dtype) 2×3×\(n)")
+            try Self.check(Self.ties([3, n], dtype, seed: UInt64(n + 2)), axis: nil, "\(dtype) 3×\(n) flattened")
+        }
+    }
+
+    @Test(arguments: [DType.float32, .float64])
+    func theFirstNaNOfARowIsItsAnswer(_ dtype: DType) throws {
+        for n in Self.lengths {
+            for every in [1, 2, 5, 11, 40] {
+                try Self.check(Self.ties([4, n], dtype, seed: UInt64(n * every), nanEvery: every), axis: 1, "\(dtype) 4×\(n), NaN every \(every)")
+            }
+        }
+    }
+
+    /// numpy 2: `np.argmax([[1, 3, 3, 0], [-0., 0., -1, 0.]], axis=1)` is `[1, 0]`; argmin is `[3, 2]`.
+    @Test func theCPUVMRunsTheKernelWithNumpysAnswers() throws {
+        #expect(KernelTable.cpu.implementation(for: ArgReduce(isMax: true, axis: 1)) != nil)
+        let m = dmatrix("m")
+        let f = try function([m], [m.argmax(axis: 1), m.argmin(axis: 1)])
+        let results = try f(NDArray([1, 3, 3, 0, -0.0, 0.0, -1, 0.0], shape: [2, 4]))
+        #expect(results[0].scalars(as: Int64.self) == [1, 0])
+        #expect(results[1].scalars(as: Int64.self) == [3, 2])
+    }
+
+    /// These run the reference, which also throws for an empty axis.
+    @Test func otherAxesAndEmptyRowsAreDeclined() throws {
+        let x = Self.ties([4, 6], .float64, seed: 3)
+        #expect(ReduceKernels.argReduce(isMax: true, x, axis: 0) == nil)
+        #expect(ReduceKernels.argReduce(isMax: true, x.transposed([1, 0]), axis: 1) == nil)
+        #expect(ReduceKernels.argReduce(isMax: true, NDArray([Double](), shape: [3, 0]), axis: 1) == nil)
+        #expect(ReduceKernels.argReduce(isMax: true, x.astype(.int64), axis: 1) == nil)
+    }
+}

@@ -81,6 +81,26 @@ package enum ReduceKernels {
         }
     }
 
+    /// `ArgReduce` along the last axis (or over the flattened tensor) of a contiguous float32/float64
+    /// array, in C at the path's vector width: the reference's index, the first maximum or minimum of
+    /// each row, or its first NaN. Nil for what the reference runs (and for its errors).
+    package static func argReduce(isMax: Bool, _ x: NDArray, axis: Int?) -> NDArray? {
+        guard x.dtype == .float32 || x.dtype == .float64, x.isContiguous, x.count > 0 else { return nil }
+        let n = axis == nil ? x.count : x.shape[x.ndim - 1]
+        guard axis == nil || axis == x.ndim - 1 else { return nil }
+        _ = CPUISA.active
+        let rows = x.count / n
+        var out = [Int64](repeating: 0, count: rows)
+        out.withUnsafeMutableBufferPointer { o in
+            if x.dtype == .float32 {
+                theano_argreduce_rows_float(isMax ? 1 : 0, x.storage.pointer.assumingMemoryBound(to: Float.self) + x.offset, rows, n, o.baseAddress!)
+            } else {
+                theano_argreduce_rows_double(isMax ? 1 : 0, x.storage.pointer.assumingMemoryBound(to: Double.self) + x.offset, rows, n, o.baseAddress!)
+            }
+        }
+        return withExtendedLifetime(x) { NDArray(out, shape: axis == nil ? [] : Array(x.shape.dropLast())) }
+    }
+
     @inline(__always)
     package static func run<T: FloatTensorElement>(_ kind: Reduce.Kind, _ p: UnsafePointer<T>, _ n: Int) -> Double {
         switch kind {
