@@ -259,3 +259,80 @@ void theano_argreduce_rows_float(int is_max, const float *p, size_t rows, size_t
 #endif
     arg_plain_f(is_max, p, rows, n, out);
 }
+
+// The maximum (or minimum) of one contiguous run, in double: its first NaN if it has one, else the
+// best value, the first of equal ones — which matters only for zeros of both signs, so a best of zero
+// is looked up again in order.
+static double extreme_tail(int is_max, double best, size_t start, size_t n, const void *run, int is_float) {
+    for (size_t i = start; i < n; i++) {
+        double v = is_float ? (double)((const float *)run)[i] : ((const double *)run)[i];
+        if (v != v) return v;
+        if (better(is_max, v, best)) best = v;
+    }
+    if (best == 0) {
+        for (size_t i = 0; i < n; i++) {
+            double v = is_float ? (double)((const float *)run)[i] : ((const double *)run)[i];
+            if (v == 0) return v;
+        }
+    }
+    return best;
+}
+
+#ifdef THEANO_X86
+#define DEFINE_EXTREME(NAME, T, ATTR, V, W, LOAD, NANMASK, BETTER, STORE, IS_FLOAT)                       \
+ATTR static double NAME(int is_max, const T *p, size_t n) {                                              \
+    if (n < W) return extreme_tail(is_max, (double)p[0], 0, n, p, IS_FLOAT);                              \
+    V best = LOAD(p);                                                                                     \
+    size_t at = 0, i = W;                                                                                 \
+    unsigned nan = NANMASK(best);                                                                         \
+    for (; !nan && i + W <= n; i += W) {                                                                  \
+        V v = LOAD(p + i);                                                                                \
+        nan = NANMASK(v);                                                                                 \
+        if (nan) { at = i; break; }                                                                       \
+        best = BETTER(is_max, best, v);                                                                   \
+    }                                                                                                     \
+    if (nan) return (double)p[at + (size_t)__builtin_ctz(nan)];                                           \
+    double lanes[W];                                                                                      \
+    STORE(lanes, best);                                                                                   \
+    double b = lanes[0];                                                                                  \
+    for (int l = 1; l < W; l++) if (better(is_max, lanes[l], b)) b = lanes[l];                            \
+    return extreme_tail(is_max, b, i, n, p, IS_FLOAT);                                                    \
+}
+AVX512 static inline unsigned nan8(__m512d v) { return _mm512_cmp_pd_mask(v, v, _CMP_UNORD_Q); }
+AVX512 static inline __m512d better8(int is_max, __m512d a, __m512d v) {
+    __mmask8 b = is_max ? _mm512_cmp_pd_mask(v, a, _CMP_GT_OQ) : _mm512_cmp_pd_mask(v, a, _CMP_LT_OQ);
+    return _mm512_mask_blend_pd(b, a, v);
+}
+AVX2 static inline unsigned nan4(__m256d v) { return (unsigned)_mm256_movemask_pd(_mm256_cmp_pd(v, v, _CMP_UNORD_Q)); }
+AVX2 static inline __m256d better4(int is_max, __m256d a, __m256d v) {
+    return _mm256_blendv_pd(a, v, is_max ? _mm256_cmp_pd(v, a, _CMP_GT_OQ) : _mm256_cmp_pd(v, a, _CMP_LT_OQ));
+}
+DEFINE_EXTREME(extreme_avx512_d, double, AVX512, __m512d, 8, L8_D, nan8, better8, _mm512_storeu_pd, 0)
+DEFINE_EXTREME(extreme_avx512_f, float, AVX512, __m512d, 8, L8_F, nan8, better8, _mm512_storeu_pd, 1)
+DEFINE_EXTREME(extreme_avx2_d, double, AVX2, __m256d, 4, L4_D, nan4, better4, _mm256_storeu_pd, 0)
+DEFINE_EXTREME(extreme_avx2_f, float, AVX2, __m256d, 4, L4_F, nan4, better4, _mm256_storeu_pd, 1)
+#endif
+
+double theano_extreme_run_double(int is_max, const double *p, size_t n) {
+    if (n == 0) return is_max ? -__builtin_inf() : __builtin_inf();
+#ifdef THEANO_X86
+    switch (theano_cpu_isa()) {
+    case THEANO_ISA_AVX512: return extreme_avx512_d(is_max, p, n);
+    case THEANO_ISA_AVX2: return extreme_avx2_d(is_max, p, n);
+    default: break;
+    }
+#endif
+    return extreme_tail(is_max, p[0], 0, n, p, 0);
+}
+
+double theano_extreme_run_float(int is_max, const float *p, size_t n) {
+    if (n == 0) return is_max ? -__builtin_inf() : __builtin_inf();
+#ifdef THEANO_X86
+    switch (theano_cpu_isa()) {
+    case THEANO_ISA_AVX512: return extreme_avx512_f(is_max, p, n);
+    case THEANO_ISA_AVX2: return extreme_avx2_f(is_max, p, n);
+    default: break;
+    }
+#endif
+    return extreme_tail(is_max, (double)p[0], 0, n, p, 1);
+}

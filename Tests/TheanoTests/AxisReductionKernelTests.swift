@@ -90,6 +90,30 @@ import Testing
         #expect(result.doubles == [-1.8816536739562622, -1.1529087021321869, -0.91305767143449], "on \(CPUISA.active)")
     }
 
+    /// Rows' maxima and minima (softmax's `max(x, axis=-1)`): the first NaN, else the first of equal
+    /// best values, so a row of zeros of both signs gives the sign of its first zero.
+    @Test(arguments: [DType.float32, .float64])
+    func trailingAxisMaximaAndMinimaMatchTheReferenceBitForBit(_ dtype: DType) throws {
+        for kind in [Reduce.Kind.max, .min] {
+            for n in [1, 3, 4, 5, 7, 8, 9, 16, 17, 33, 1003] {
+                for nans in [false, true] {
+                    let x = Self.values([5, n], dtype, seed: UInt64(n), nans: nans)
+                    let (kernel, reference) = try Self.both(kind, x, axes: [1])
+                    #expect(kernel == reference, "\(kind) of \(dtype) 5×\(n)\(nans ? " with NaNs" : "") on \(CPUISA.active)")
+                }
+                let zeros = NDArray((0..<(2 * n)).map { i -> Double in (i / n + i) % 3 == 0 ? 0.0 : -0.0 }, shape: [2, n]).astype(dtype)
+                let (kernel, reference) = try Self.both(kind, zeros, axes: [1])
+                #expect(kernel == reference, "\(kind) of signed zeros, \(dtype) 2×\(n) on \(CPUISA.active)")
+            }
+        }
+        // One long run, split over the cores.
+        let long = Self.values([1 << 18 + 3], dtype, seed: 9)
+        for kind in [Reduce.Kind.max, .min] {
+            let (kernel, reference) = try Self.both(kind, long, axes: [0])
+            #expect(kernel == reference, "\(kind) of \(1 << 18 + 3) \(dtype) on \(CPUISA.active)")
+        }
+    }
+
     /// These run the reference.
     @Test func emptyRunsAndViewsThatAreNotContiguousAreDeclined() {
         #expect(ReduceKernels.reduce(.sum, NDArray([Double](), shape: [0, 4]), axes: [0]) == nil)

@@ -39,6 +39,10 @@ void theano_reduce_rows_float(int kind, const float *p, size_t rows, size_t cols
 /// its first NaN: the same answer on every path.
 void theano_argreduce_rows_double(int is_max, const double *p, size_t rows, size_t n, int64_t *out);
 void theano_argreduce_rows_float(int is_max, const float *p, size_t rows, size_t n, int64_t *out);
+/// The maximum (is_max) or minimum of one contiguous run of n > 0 values, in double: its first NaN if
+/// any, else the first of the best values (zeros of both signs are equal). The same bits on every path.
+double theano_extreme_run_double(int is_max, const double *p, size_t n);
+double theano_extreme_run_float(int is_max, const float *p, size_t n);
 
 /// glibc's libmvec through dlopen. `theano_vmath_find("exp")` returns a handle for a function whose AVX2
 /// float and double forms (`_ZGVdN8v_expf`, `_ZGVdN4v_exp`) and libm's scalar forms all exist, or -1.

@@ -103,6 +103,13 @@ package enum ReduceKernels {
 
     @inline(__always)
     package static func run<T: FloatTensorElement>(_ kind: Reduce.Kind, _ p: UnsafePointer<T>, _ n: Int) -> Double {
+        if kind != .sum && n > 0 {
+            // In C at the path's vector width, with the loops' rules below: the first NaN, else the first best.
+            _ = CPUISA.active
+            let raw = UnsafeRawPointer(p), isMax: Int32 = kind == .max ? 1 : 0
+            if T.self == Double.self { return theano_extreme_run_double(isMax, raw.assumingMemoryBound(to: Double.self), n) }
+            if T.self == Float.self { return theano_extreme_run_float(isMax, raw.assumingMemoryBound(to: Float.self), n) }
+        }
         switch kind {
         case .sum:
             return VectorPairwiseSum.sum(p, n)
