@@ -101,9 +101,13 @@ import Testing
                     let (kernel, reference) = try Self.both(kind, x, axes: [1])
                     #expect(kernel == reference, "\(kind) of \(dtype) 5×\(n)\(nans ? " with NaNs" : "") on \(CPUISA.active)")
                 }
-                let zeros = NDArray((0..<(2 * n)).map { i -> Double in (i / n + i) % 3 == 0 ? 0.0 : -0.0 }, shape: [2, n]).astype(dtype)
+                // Zeros of alternating sign among values they beat, one row per offset of the first zero.
+                let zeros = NDArray((0..<(5 * n)).map { k -> Double in
+                    let (row, i) = (k / n, k % n)
+                    return (i + row) % 5 == 1 ? ((i / 3) % 2 == 0 ? 0.0 : -0.0) : (kind == .max ? -1 : 1)
+                }, shape: [5, n]).astype(dtype)
                 let (kernel, reference) = try Self.both(kind, zeros, axes: [1])
-                #expect(kernel == reference, "\(kind) of signed zeros, \(dtype) 2×\(n) on \(CPUISA.active)")
+                #expect(kernel == reference, "\(kind) of signed zeros, \(dtype) 5×\(n) on \(CPUISA.active)")
             }
         }
         // One long run, split over the cores.
