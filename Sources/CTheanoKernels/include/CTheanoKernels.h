@@ -1,6 +1,7 @@
 #ifndef CTHEANO_KERNELS_H
 #define CTHEANO_KERNELS_H
 #include <stddef.h>
+#include <stdint.h>
 
 /// C[m,n] = A[m,k] · B[k,n], overwriting C (row-major, row stride ldc). Element (i, j) of A is at
 /// a[i*ars + j*acs], and likewise for B, so transposed or sliced views need no copy. Packed panels
@@ -28,6 +29,20 @@ int theano_cpu_has_avx2_fma(void);
 /// numpy's pairwise sum of `n` values, accumulated in double, with the same bits on every path.
 double theano_pairwise_sum_double(const double *p, size_t n);
 double theano_pairwise_sum_float(const float *p, size_t n);
+
+/// Reduces `rows` rows of `cols` values (row r starts at p + r*row_stride) into acc[cols], in double:
+/// acc starts as row 0 and each later row folds in, in row order. kind 0 sums, 1 takes the maximum,
+/// 2 the minimum (a NaN replaces the accumulator). Every path gives the same bits.
+void theano_reduce_rows_double(int kind, const double *p, size_t rows, size_t cols, ptrdiff_t row_stride, double *acc);
+void theano_reduce_rows_float(int kind, const float *p, size_t rows, size_t cols, ptrdiff_t row_stride, double *acc);
+/// out[r] = the index of the first maximum (is_max) or minimum of contiguous row r of n > 0 values, or of
+/// its first NaN: the same answer on every path.
+void theano_argreduce_rows_double(int is_max, const double *p, size_t rows, size_t n, int64_t *out);
+void theano_argreduce_rows_float(int is_max, const float *p, size_t rows, size_t n, int64_t *out);
+/// The maximum (is_max) or minimum of one contiguous run of n > 0 values, in double: its first NaN if
+/// any, else the first of the best values (zeros of both signs are equal). The same bits on every path.
+double theano_extreme_run_double(int is_max, const double *p, size_t n);
+double theano_extreme_run_float(int is_max, const float *p, size_t n);
 
 /// glibc's libmvec through dlopen. `theano_vmath_find("exp")` returns a handle for a function whose AVX2
 /// float and double forms (`_ZGVdN8v_expf`, `_ZGVdN4v_exp`) and libm's scalar forms all exist, or -1.

@@ -33,6 +33,9 @@ public struct KernelTable: Sendable {
                 return [fast.astype(op.outputDType(x.dtype))]
             }
         }
+        table.register(ArgReduce.self) { op in
+            { inputs in [try ReduceKernels.argReduce(isMax: op.isMax, inputs[0], axis: op.axis) ?? op.perform(inputs)[0]] }
+        }
         table.register(Conv2D.self) { op in { try Im2colConvolution.forward(op, $0) } }
         table.register(Conv2DGradInputs.self) { op in { try Im2colConvolution.inputGradient(op, $0) } }
         table.register(Conv2DGradWeights.self) { op in { try Im2colConvolution.filterGradient(op, $0) } }

@@ -1,3 +1,4 @@
+import CTheanoKernels
 import Dispatch
 
 /// The CPU backend's sums, maxima and minima over contiguous float32/float64 arrays when the reduced axes
@@ -38,23 +39,77 @@ package enum ReduceKernels {
         return NDArray(out, shape: shape)
     }
 
-    /// The reduced axes lead: accumulate whole rows into the kept elements.
+    /// The reduced axes lead: whole rows fold into the kept elements in row order, in C at the vector
+    /// width of the path in use (`theano_reduce_rows_*`); large inputs split the kept columns over the
+    /// cores, which leaves each element's order of operations as it is.
     package static func leading<T: FloatTensorElement>(_ kind: Reduce.Kind, _ x: NDArray, _: T.Type, _ reduced: Int, _ kept: Int, _ shape: [Int]) -> NDArray {
-        let p = x.storage.pointer.assumingMemoryBound(to: T.self) + x.offset
-        var acc = (0..<kept).map { Double(p[$0]) }
-        for r in 1..<reduced {
-            let row = p + r * kept
-            switch kind {
-            case .sum: for j in 0..<kept { acc[j] += Double(row[j]) }
-            case .max: for j in 0..<kept { let v = Double(row[j]); if v > acc[j] || v.isNaN { acc[j] = v } }
-            default: for j in 0..<kept { let v = Double(row[j]); if v < acc[j] || v.isNaN { acc[j] = v } }
+        _ = CPUISA.active
+        if kept == 0 { return NDArray([T](), shape: shape) }
+        let p = UnsafeRawPointer(x.storage.pointer.assumingMemoryBound(to: T.self) + x.offset)
+        var acc = [Double](repeating: 0, count: kept)
+        acc.withUnsafeMutableBufferPointer { out in
+            let job = RowsJob(pointer: p, rows: reduced, cols: kept, kind: kind == .sum ? 0 : (kind == .max ? 1 : 2),
+                              isFloat32: T.self == Float.self, acc: out.baseAddress!)
+            let parts = reduced * kept >= 1 << 18 ? Swift.min(ProcessorCount.value, kept / 512) : 1
+            if parts > 1 {
+                DispatchQueue.concurrentPerform(iterations: parts) { job.run(part: $0, of: parts) }
+            } else {
+                job.run(part: 0, of: 1)
             }
         }
-        return NDArray(acc.map { T($0) }, shape: shape)
+        return withExtendedLifetime(x) { NDArray(acc.map { T($0) }, shape: shape) }
+    }
+
+    /// One share of the kept columns (a multiple of 8 wide) of a leading-axes reduction.
+    package struct RowsJob: @unchecked Sendable {
+        package let pointer: UnsafeRawPointer
+        package let rows: Int
+        package let cols: Int
+        package let kind: Int32
+        package let isFloat32: Bool
+        package let acc: UnsafeMutablePointer<Double>
+
+        package func run(part: Int, of parts: Int) {
+            let size = ((cols + parts - 1) / parts + 7) & ~7
+            let start = Swift.min(cols, part * size), end = Swift.min(cols, start + size)
+            guard start < end else { return }
+            if isFloat32 {
+                theano_reduce_rows_float(kind, pointer.assumingMemoryBound(to: Float.self) + start, rows, end - start, cols, acc + start)
+            } else {
+                theano_reduce_rows_double(kind, pointer.assumingMemoryBound(to: Double.self) + start, rows, end - start, cols, acc + start)
+            }
+        }
+    }
+
+    /// `ArgReduce` along the last axis (or over the flattened tensor) of a contiguous float32/float64
+    /// array, in C at the path's vector width: the reference's index, the first maximum or minimum of
+    /// each row, or its first NaN. Nil for what the reference runs (and for its errors).
+    package static func argReduce(isMax: Bool, _ x: NDArray, axis: Int?) -> NDArray? {
+        guard x.dtype == .float32 || x.dtype == .float64, x.isContiguous, x.count > 0 else { return nil }
+        let n = axis == nil ? x.count : x.shape[x.ndim - 1]
+        guard axis == nil || axis == x.ndim - 1 else { return nil }
+        _ = CPUISA.active
+        let rows = x.count / n
+        var out = [Int64](repeating: 0, count: rows)
+        out.withUnsafeMutableBufferPointer { o in
+            if x.dtype == .float32 {
+                theano_argreduce_rows_float(isMax ? 1 : 0, x.storage.pointer.assumingMemoryBound(to: Float.self) + x.offset, rows, n, o.baseAddress!)
+            } else {
+                theano_argreduce_rows_double(isMax ? 1 : 0, x.storage.pointer.assumingMemoryBound(to: Double.self) + x.offset, rows, n, o.baseAddress!)
+            }
+        }
+        return withExtendedLifetime(x) { NDArray(out, shape: axis == nil ? [] : Array(x.shape.dropLast())) }
     }
 
     @inline(__always)
     package static func run<T: FloatTensorElement>(_ kind: Reduce.Kind, _ p: UnsafePointer<T>, _ n: Int) -> Double {
+        if kind != .sum && n > 0 {
+            // In C at the path's vector width, with the loops' rules below: the first NaN, else the first best.
+            _ = CPUISA.active
+            let raw = UnsafeRawPointer(p), isMax: Int32 = kind == .max ? 1 : 0
+            if T.self == Double.self { return theano_extreme_run_double(isMax, raw.assumingMemoryBound(to: Double.self), n) }
+            if T.self == Float.self { return theano_extreme_run_float(isMax, raw.assumingMemoryBound(to: Float.self), n) }
+        }
         switch kind {
         case .sum:
             return VectorPairwiseSum.sum(p, n)
