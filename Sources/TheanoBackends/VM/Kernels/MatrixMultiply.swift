@@ -73,6 +73,7 @@ package struct MatMulJob: @unchecked Sendable {
     package init(a: MatrixOperand, b: MatrixOperand, c: UnsafeMutableRawPointer, m: Int, n: Int, k: Int, isFloat32: Bool,
                  bias: UnsafeMutableRawPointer? = nil, relu: Bool = false) {
         (self.a, self.b, self.c, self.m, self.n, self.k, self.isFloat32) = (a, b, c, m, n, k, isFloat32)
+        precondition(bias == nil || (m > 1 && n > 1), "the GEMM epilogue is for products of more than one row and column")
         (self.bias, self.relu) = (bias, relu)
     }
 
