@@ -75,8 +75,17 @@ __attribute__((unused)) static void S##kernel_plain(size_t kc, const T *a, const
     for (int r = 0; r < MR; r++)                                                                            \
         for (int j = 0; j < NR; j++) c[r * ldc + j] = accumulate ? c[r * ldc + j] + tile[r][j] : tile[r][j];\
 }                                                                                                           \
+/* The epilogue, on one finished tile while it is still in L1: c + bias[j], then relu(·, 0) as the scalar */ \
+/* op defines it (NaN and -0.0 pass through, negatives become +0), so it matches the unfused graph. */    \
+static void S##epilogue(T *c, size_t ldc, size_t rows, size_t cols, const T *bias, int relu) {              \
+    for (size_t r = 0; r < rows; r++) {                                                                     \
+        T *row = c + r * ldc;                                                                               \
+        if (relu) { for (size_t j = 0; j < cols; j++) { T v = row[j] + bias[j]; row[j] = v > 0 ? v : (v < 0 ? (T)0 : v); } } \
+        else { for (size_t j = 0; j < cols; j++) row[j] = row[j] + bias[j]; }                               \
+    }                                                                                                       \
+}                                                                                                           \
 static void S##gemm(size_t m, size_t n, size_t k, const T *a, ptrdiff_t ars, ptrdiff_t acs,                 \
-                    const T *b, ptrdiff_t brs, ptrdiff_t bcs, T *c, size_t ldc) {                           \
+                    const T *b, ptrdiff_t brs, ptrdiff_t bcs, T *c, size_t ldc, const T *bias, int relu) { \
     void (*kernel)(size_t, const T *, const T *, T *, size_t, int) = KERNEL;                                \
     size_t a_bytes = (MC + MR) * KC * sizeof(T), b_bytes = (NC + NR) * KC * sizeof(T);                      \
     char *space = pack_space(a_bytes + b_bytes);                                                            \
@@ -88,6 +97,7 @@ static void S##gemm(size_t m, size_t n, size_t k, const T *a, ptrdiff_t ars, ptr
                     sum += a[(ptrdiff_t)i * ars + (ptrdiff_t)p * acs] * b[(ptrdiff_t)p * brs + (ptrdiff_t)j * bcs]; \
                 c[i * ldc + j] = sum;                                                                       \
             }                                                                                               \
+        if (bias) S##epilogue(c, ldc, m, n, bias, relu);                                                    \
         return;                                                                                             \
     }                                                                                                       \
     T *pa = (T *)space, *pb = (T *)(space + a_bytes);                                                       \
@@ -96,7 +106,7 @@ static void S##gemm(size_t m, size_t n, size_t k, const T *a, ptrdiff_t ars, ptr
         size_t nc = n - jc < NC ? n - jc : NC;                                                              \
         for (size_t pc = 0; pc < k; pc += KC) {                                                             \
             size_t kc = k - pc < KC ? k - pc : KC;                                                          \
-            int accumulate = pc > 0;                                                                        \
+            int accumulate = pc > 0, last = bias && pc + kc >= k;                                           \
             S##pack_b(kc, nc, b + (ptrdiff_t)pc * brs + (ptrdiff_t)jc * bcs, brs, bcs, pb);                 \
             for (size_t ic = 0; ic < m; ic += MC) {                                                         \
                 size_t mc = m - ic < MC ? m - ic : MC;                                                      \
@@ -107,11 +117,14 @@ static void S##gemm(size_t m, size_t n, size_t k, const T *a, ptrdiff_t ars, ptr
                         size_t rows = mc - ir < MR ? mc - ir : MR;                                          \
                         T *ct = c + (ic + ir) * ldc + jc + jr;                                              \
                         const T *at = pa + ir * kc, *bt = pb + jr * kc;                                     \
-                        if (rows == MR && cols == NR) { kernel(kc, at, bt, ct, ldc, accumulate); continue; }\
-                        kernel(kc, at, bt, edge, NR, 0);                                                    \
-                        for (size_t r = 0; r < rows; r++)                                                   \
-                            for (size_t j = 0; j < cols; j++)                                               \
-                                ct[r * ldc + j] = accumulate ? ct[r * ldc + j] + edge[r * NR + j] : edge[r * NR + j]; \
+                        if (rows == MR && cols == NR) kernel(kc, at, bt, ct, ldc, accumulate);              \
+                        else {                                                                              \
+                            kernel(kc, at, bt, edge, NR, 0);                                                \
+                            for (size_t r = 0; r < rows; r++)                                               \
+                                for (size_t j = 0; j < cols; j++)                                           \
+                                    ct[r * ldc + j] = accumulate ? ct[r * ldc + j] + edge[r * NR + j] : edge[r * NR + j]; \
+                        }                                                                                   \
+                        if (last) S##epilogue(ct, ldc, rows, cols, bias + jc + jr, relu);                   \
                     }                                                                                       \
                 }                                                                                           \
             }                                                                                               \
@@ -161,20 +174,29 @@ DEFINE_GEMM(float, s_generic_, 6, 16, 256, 96, NC_S, s_generic_kernel_plain)
 DEFINE_GEMM(double, d_generic_, 6, 8, 256, 96, NC_D, d_generic_kernel_plain)
 
 // Every path computes each element of C as the same sum in k order within a KC block, but the vector
-// paths fuse each multiply-add, so results may differ from the generic path in the last bits.
+// paths fuse each multiply-add, so results may differ from the generic path in the last bits. With a
+// bias, each finished tile gets the epilogue (see `epilogue`) before the driver moves on.
 #define DEFINE_DISPATCH(T, S)                                                                              \
+void theano_##S##gemm_bias(size_t m, size_t n, size_t k, const T *a, ptrdiff_t ars, ptrdiff_t acs,         \
+                           const T *b, ptrdiff_t brs, ptrdiff_t bcs, T *c, size_t ldc, const T *bias, int relu) { \
+    if (m == 0 || n == 0) return;                                                                           \
+    if (k == 0) {                                                                                           \
+        for (size_t i = 0; i < m; i++) memset(c + i * ldc, 0, n * sizeof(T));                               \
+        if (bias) S##_generic_epilogue(c, ldc, m, n, bias, relu);                                           \
+        return;                                                                                             \
+    }                                                                                                       \
+    DISPATCH_VECTOR(S)                                                                                      \
+    S##_generic_gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, bias, relu);                                \
+}                                                                                                           \
 void theano_##S##gemm(size_t m, size_t n, size_t k, const T *a, ptrdiff_t ars, ptrdiff_t acs,              \
                       const T *b, ptrdiff_t brs, ptrdiff_t bcs, T *c, size_t ldc) {                         \
-    if (m == 0 || n == 0) return;                                                                           \
-    if (k == 0) { for (size_t i = 0; i < m; i++) memset(c + i * ldc, 0, n * sizeof(T)); return; }           \
-    DISPATCH_VECTOR(S)                                                                                      \
-    S##_generic_gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc);                                            \
+    theano_##S##gemm_bias(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, NULL, 0);                              \
 }
 #ifdef THEANO_X86
 #define DISPATCH_VECTOR(S)                                                                                  \
     switch (theano_cpu_isa()) {                                                                             \
-    case THEANO_ISA_AVX512: S##_avx512_gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc); return;              \
-    case THEANO_ISA_AVX2: S##_avx2_gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc); return;                  \
+    case THEANO_ISA_AVX512: S##_avx512_gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, bias, relu); return;  \
+    case THEANO_ISA_AVX2: S##_avx2_gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, bias, relu); return;      \
     default: break;                                                                                         \
     }
 #else

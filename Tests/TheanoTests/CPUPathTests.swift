@@ -60,7 +60,7 @@ import Testing
 /// `THEANO_FLAGS=cpu_isa=…` forces a lower instruction-set path, so this machine runs the backend
 /// conformance suites on every path it has, each in a child process (the path is fixed per process).
 @Suite struct CPUPathTests {
-    static let conformanceSuites = "BuiltInGEMMTests|PairwiseSumTests|AxisReductionKernelTests|ArgReduceKernelTests|KernelTableConformanceTests|VMConformanceTests|VMPerOpConformanceTests|DotTests|ElementwiseFunctionTable|ReductionValueTests|GeneratedCTests"
+    static let conformanceSuites = "BuiltInGEMMTests|PairwiseSumTests|AxisReductionKernelTests|ArgReduceKernelTests|KernelTableConformanceTests|VMConformanceTests|VMPerOpConformanceTests|DotTests|ElementwiseFunctionTable|ReductionValueTests|GeneratedCTests|GEMMEpilogueTests"
 
     /// The paths below the detected one; the detected path is the one this process runs.
     static let lowerPaths = CPUISA.allCases.filter { $0.rawValue < CPUISA.detected.rawValue }

@@ -10,6 +10,12 @@ void theano_sgemm(size_t m, size_t n, size_t k, const float *a, ptrdiff_t ars, p
                   const float *b, ptrdiff_t brs, ptrdiff_t bcs, float *c, size_t ldc);
 void theano_dgemm(size_t m, size_t n, size_t k, const double *a, ptrdiff_t ars, ptrdiff_t acs,
                   const double *b, ptrdiff_t brs, ptrdiff_t bcs, double *c, size_t ldc);
+/// The same product with an epilogue on each finished tile: C[i,j] += bias[j] (bias contiguous, n long),
+/// then, when relu is nonzero, relu(C[i,j], 0) as the scalar op defines it. A NULL bias is plain GEMM.
+void theano_sgemm_bias(size_t m, size_t n, size_t k, const float *a, ptrdiff_t ars, ptrdiff_t acs,
+                       const float *b, ptrdiff_t brs, ptrdiff_t bcs, float *c, size_t ldc, const float *bias, int relu);
+void theano_dgemm_bias(size_t m, size_t n, size_t k, const double *a, ptrdiff_t ars, ptrdiff_t acs,
+                       const double *b, ptrdiff_t brs, ptrdiff_t bcs, double *c, size_t ldc, const double *bias, int relu);
 
 /// y[m] = A[m,k] · x[k], with A and x strided as above and y contiguous.
 void theano_sgemv(size_t m, size_t k, const float *a, ptrdiff_t rs, ptrdiff_t cs, const float *x, ptrdiff_t xs, float *y);

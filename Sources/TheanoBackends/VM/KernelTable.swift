@@ -26,6 +26,7 @@ public struct KernelTable: Sendable {
         var table = KernelTable()
         table.register(Dot.self) { _ in { [try Dot.product($0, multiply: matrixMultiply, matrixVector: matrixVectorProduct)] } }
         table.register(Gemm.self) { op in { [try op.combine($0, multiply: matrixMultiply)] } }
+        table.register(DotBiasActivation.self) { op in { try GEMMEpilogue.run(op, $0) } }
         table.register(Reduce.self) { op in
             { inputs in
                 let x = inputs[0]

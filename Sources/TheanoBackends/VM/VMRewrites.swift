@@ -1,6 +1,6 @@
 /// The CPU backend's own fusion policy, added to the rewrite database's phases for the functions it links.
 package enum VMRewrites {
-    package static var all: [(phase: RewriteDatabase.Phase, entry: RewriteDatabase.Entry)] { [(.fusion, .local(sumOfElemwise))] }
+    package static var all: [(phase: RewriteDatabase.Phase, entry: RewriteDatabase.Entry)] { [(.fusion, .local(sumOfElemwise)), (.fusion, .local(gemmBiasRelu))] }
 
     /// A full `sum` of an elementwise node that nothing else reads becomes one node, which the VM runs as
     /// one pass over memory in numpy's pairwise order, never storing the array.

@@ -65,9 +65,16 @@ package struct MatMulJob: @unchecked Sendable {
     package let c: UnsafeMutableRawPointer
     package let m, n, k: Int
     package let isFloat32: Bool
+    /// The GEMM epilogue (``DotBiasActivation``): a contiguous bias of n elements added to each row of C,
+    /// then relu when `relu`, on each tile as it is finished. Only for the GEMM path (m, n > 1).
+    package let bias: UnsafeMutableRawPointer?
+    package let relu: Bool
 
-    package init(a: MatrixOperand, b: MatrixOperand, c: UnsafeMutableRawPointer, m: Int, n: Int, k: Int, isFloat32: Bool) {
+    package init(a: MatrixOperand, b: MatrixOperand, c: UnsafeMutableRawPointer, m: Int, n: Int, k: Int, isFloat32: Bool,
+                 bias: UnsafeMutableRawPointer? = nil, relu: Bool = false) {
         (self.a, self.b, self.c, self.m, self.n, self.k, self.isFloat32) = (a, b, c, m, n, k, isFloat32)
+        precondition(bias == nil || (m > 1 && n > 1), "the GEMM epilogue is for products of more than one row and column")
+        (self.bias, self.relu) = (bias, relu)
     }
 
     /// Runs the whole product, split over the cores when it pays for the threads.
@@ -88,10 +95,10 @@ package struct MatMulJob: @unchecked Sendable {
             if begin < end { gemv(end - begin, b.at(0, begin), b.columnStride, b.rowStride, a.base, a.columnStride, c + begin * a.itemSize) }
         } else if m >= n {
             let (begin, end) = band(m, part, parts)
-            if begin < end { gemm(end - begin, n, a.at(begin, 0), b.base, c + begin * n * a.itemSize) }
+            if begin < end { gemm(end - begin, n, a.at(begin, 0), b.base, c + begin * n * a.itemSize, bias) }
         } else {
             let (begin, end) = band(n, part, parts)
-            if begin < end { gemm(m, end - begin, a.base, b.at(0, begin), c + begin * a.itemSize) }
+            if begin < end { gemm(m, end - begin, a.base, b.at(0, begin), c + begin * a.itemSize, bias.map { $0 + begin * a.itemSize }) }
         }
     }
 
@@ -101,13 +108,16 @@ package struct MatMulJob: @unchecked Sendable {
         return (Swift.min(total, part * size), Swift.min(total, (part + 1) * size))
     }
 
-    private func gemm(_ rows: Int, _ columns: Int, _ pa: UnsafeMutableRawPointer, _ pb: UnsafeMutableRawPointer, _ pc: UnsafeMutableRawPointer) {
+    private func gemm(_ rows: Int, _ columns: Int, _ pa: UnsafeMutableRawPointer, _ pb: UnsafeMutableRawPointer, _ pc: UnsafeMutableRawPointer,
+                      _ bias: UnsafeMutableRawPointer?) {
         if isFloat32 {
-            theano_sgemm(rows, columns, k, pa.assumingMemoryBound(to: Float.self), a.rowStride, a.columnStride,
-                         pb.assumingMemoryBound(to: Float.self), b.rowStride, b.columnStride, pc.assumingMemoryBound(to: Float.self), n)
+            theano_sgemm_bias(rows, columns, k, pa.assumingMemoryBound(to: Float.self), a.rowStride, a.columnStride,
+                              pb.assumingMemoryBound(to: Float.self), b.rowStride, b.columnStride, pc.assumingMemoryBound(to: Float.self), n,
+                              bias?.assumingMemoryBound(to: Float.self), relu ? 1 : 0)
         } else {
-            theano_dgemm(rows, columns, k, pa.assumingMemoryBound(to: Double.self), a.rowStride, a.columnStride,
-                         pb.assumingMemoryBound(to: Double.self), b.rowStride, b.columnStride, pc.assumingMemoryBound(to: Double.self), n)
+            theano_dgemm_bias(rows, columns, k, pa.assumingMemoryBound(to: Double.self), a.rowStride, a.columnStride,
+                              pb.assumingMemoryBound(to: Double.self), b.rowStride, b.columnStride, pc.assumingMemoryBound(to: Double.self), n,
+                              bias?.assumingMemoryBound(to: Double.self), relu ? 1 : 0)
         }
     }
 
