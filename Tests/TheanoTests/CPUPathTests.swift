@@ -128,8 +128,8 @@ import Testing
     @Test(.enabled(if: CBLAS.loaded.library != nil, "needs a CBLAS"))
     func aShapeIsTimedOnceAndThenAlwaysGoesToTheSameKernel() throws {
         // A shape no other test multiplies, so this test sees its first product.
-        let a = KernelTableConformanceTests.random([23, 61], .float64, seed: 3), b = KernelTableConformanceTests.random([61, 19], .float64, seed: 4)
-        let shape = GEMMChoice.Shape(m: 23, n: 19, k: 61, isFloat32: false, transposedA: false, transposedB: false)
+        let a = KernelTableConformanceTests.random([41, 61], .float64, seed: 3), b = KernelTableConformanceTests.random([61, 37], .float64, seed: 4)
+        let shape = GEMMChoice.Shape(m: 41, n: 37, k: 61, isFloat32: false, transposedA: false, transposedB: false)
         #expect(GEMMChoice.choice(shape) == nil)
         let first = matrixMultiply(a, b)
         let kernel = try #require(GEMMChoice.choice(shape))
@@ -141,8 +141,11 @@ import Testing
         #expect(zip(first.doubles, referenceMatrixMultiply(a, b).doubles).allSatisfy { Swift.abs($0 - $1) < 1e-12 })
     }
 
-    @Test func largeProductsAreNotTimed() {
-        let shape = GEMMChoice.Shape(m: 1024, n: 1024, k: 1024, isFloat32: true, transposedA: false, transposedB: false)
-        #expect(GEMMChoice.choice(shape) == .blas)
+    @Test func largeAndSmallProductsAreNotTimed() {
+        let large = GEMMChoice.Shape(m: 1024, n: 1024, k: 1024, isFloat32: true, transposedA: false, transposedB: false)
+        #expect(GEMMChoice.choice(large) == .blas)
+        let small = GEMMChoice.Shape(m: 4, n: 8, k: 2, isFloat32: false, transposedA: false, transposedB: false)
+        #expect(GEMMChoice.choice(small) == .builtIn)
+        #expect(!GEMMChoice.decided.contains { $0.0 == small }, "a small product is never timed")
     }
 }

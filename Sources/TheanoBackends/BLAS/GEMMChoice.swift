@@ -22,13 +22,19 @@ package enum GEMMChoice {
     /// any difference between them saves, and libraries tuned for large products win there.
     package static let largestMeasured = 1 << 27
 
+    /// Products below this many multiply-adds always take the built-in kernel: a CBLAS call's own
+    /// overhead (argument checks, thread dispatch) is larger than the product, and timing it is noise.
+    package static let smallestMeasured = 1 << 15
+
     private static let decisions = Mutex<[Shape: Kernel]>([:])
 
     /// The decisions so far, for `theano info` and the benchmark.
     package static var decided: [(Shape, Kernel)] { decisions.withLock { Array($0) }.sorted { "\($0.0)" < "\($1.0)" } }
 
     package static func choice(_ shape: Shape) -> Kernel? {
-        if shape.m * shape.n * shape.k > largestMeasured { return .blas }
+        let size = shape.m * shape.n * shape.k
+        if size < smallestMeasured { return .builtIn }
+        if size > largestMeasured { return .blas }
         return decisions.withLock { $0[shape] }
     }
 
@@ -58,6 +64,6 @@ package enum GEMMChoice {
     }
 
     package static var summary: String {
-        "per shape, the faster of the CBLAS and the built-in kernel, timed on the first product of each shape (up to \(largestMeasured >> 20)M multiply-adds; larger ones use the CBLAS)"
+        "per shape, the faster of the CBLAS and the built-in kernel, timed on the first product of each shape (from \(smallestMeasured >> 10)K to \(largestMeasured >> 20)M multiply-adds; smaller ones use the built-in kernel, larger ones the CBLAS)"
     }
 }

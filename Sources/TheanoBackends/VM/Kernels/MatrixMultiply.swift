@@ -31,12 +31,13 @@ package func builtInMultiply(_ a: NDArray, _ b: NDArray) -> NDArray {
 
 /// A matrix times a vector, or a vector times a matrix, straight into a new vector: the GEMV path of
 /// `matrixMultiply` without the intermediate views and reshape, which cost more than the product for
-/// the small vectors of recurrent steps. Nil when a CBLAS is loaded or the dtypes need the general path.
+/// the small vectors of recurrent steps. Nil when the dtypes need the general path, or a CBLAS is loaded and the product is large enough for `GEMMChoice` to time.
 package func matrixVectorProduct(_ a: NDArray, _ b: NDArray) -> NDArray? {
-    guard CBLAS.loaded.library == nil, a.dtype == b.dtype, a.dtype == .float32 || a.dtype == .float64 else { return nil }
+    guard a.dtype == b.dtype, a.dtype == .float32 || a.dtype == .float64 else { return nil }
     let vectorFirst = a.ndim == 1
     let (matrix, vector) = vectorFirst ? (b, a) : (a, b)
     let (rows, columns) = (matrix.shape[0], matrix.shape[1])
+    guard CBLAS.loaded.library == nil || rows * columns < GEMMChoice.smallestMeasured else { return nil }
     let (m, k, n) = vectorFirst ? (1, rows, columns) : (rows, columns, 1)
     guard k > 0, m > 0, n > 0 else { return nil }
     let out = NDArray(uninitialized: [vectorFirst ? n : m], dtype: a.dtype)
