@@ -2,7 +2,7 @@
 // that stay in cache, and a register-blocked micro-kernel multiplies them. Packing reads any strides,
 // so transposed and sliced operands cost no extra copy. No compiler flags are needed: the fast
 // micro-kernels carry their own target attribute and are chosen at run time.
-#include "CTheanoKernels.h"
+#include "dispatch.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -185,22 +185,13 @@ void theano_##S##gemm_bias(size_t m, size_t n, size_t k, const T *a, ptrdiff_t a
         if (bias) S##_generic_epilogue(c, ldc, m, n, bias, relu);                                           \
         return;                                                                                             \
     }                                                                                                       \
-    DISPATCH_VECTOR(S)                                                                                      \
+    ON_VECTOR_PATH(S##_avx512_gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, bias, relu); return,         \
+                   S##_avx2_gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, bias, relu); return)            \
     S##_generic_gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, bias, relu);                                \
 }                                                                                                           \
 void theano_##S##gemm(size_t m, size_t n, size_t k, const T *a, ptrdiff_t ars, ptrdiff_t acs,              \
                       const T *b, ptrdiff_t brs, ptrdiff_t bcs, T *c, size_t ldc) {                         \
     theano_##S##gemm_bias(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, NULL, 0);                              \
 }
-#ifdef THEANO_X86
-#define DISPATCH_VECTOR(S)                                                                                  \
-    switch (theano_cpu_isa()) {                                                                             \
-    case THEANO_ISA_AVX512: S##_avx512_gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, bias, relu); return;  \
-    case THEANO_ISA_AVX2: S##_avx2_gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, bias, relu); return;      \
-    default: break;                                                                                         \
-    }
-#else
-#define DISPATCH_VECTOR(S)
-#endif
 DEFINE_DISPATCH(float, s)
 DEFINE_DISPATCH(double, d)

@@ -4,7 +4,7 @@
 // of 8. The eight accumulators are one AVX-512 register, two AVX2 registers or eight scalars, and each
 // lane adds the same values in the same order, so every path returns the same bits. Float input is
 // widened to double element by element, as the VM's reductions accumulate in double.
-#include "CTheanoKernels.h"
+#include "dispatch.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
@@ -84,23 +84,11 @@ DEFINE_PAIRWISE(pairwise_avx512_f, float, block_avx512_f)
 #endif
 
 double theano_pairwise_sum_double(const double *p, size_t n) {
-#ifdef THEANO_X86
-    switch (theano_cpu_isa()) {
-    case THEANO_ISA_AVX512: return pairwise_avx512_d(p, n);
-    case THEANO_ISA_AVX2: return pairwise_avx2_d(p, n);
-    default: break;
-    }
-#endif
+    ON_VECTOR_PATH(return pairwise_avx512_d(p, n), return pairwise_avx2_d(p, n))
     return pairwise_plain_d(p, n);
 }
 
 double theano_pairwise_sum_float(const float *p, size_t n) {
-#ifdef THEANO_X86
-    switch (theano_cpu_isa()) {
-    case THEANO_ISA_AVX512: return pairwise_avx512_f(p, n);
-    case THEANO_ISA_AVX2: return pairwise_avx2_f(p, n);
-    default: break;
-    }
-#endif
+    ON_VECTOR_PATH(return pairwise_avx512_f(p, n), return pairwise_avx2_f(p, n))
     return pairwise_plain_f(p, n);
 }

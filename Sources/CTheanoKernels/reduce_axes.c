@@ -6,7 +6,7 @@
 // blocks whose accumulators stay in L1, four rows per pass over the block.
 //
 // Also the index of the first maximum (or minimum) of each contiguous row, where the first NaN wins.
-#include "CTheanoKernels.h"
+#include "dispatch.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
@@ -102,40 +102,28 @@ DEFINE_ROWS(rows_avx512_max_f, float, AVX512, __m512d, 8, _mm512_loadu_pd, _mm51
 DEFINE_ROWS(rows_avx512_min_f, float, AVX512, __m512d, 8, _mm512_loadu_pd, _mm512_storeu_pd, L8_F, v8_min, fold_min)
 #endif
 
-typedef void (*rows_double_fn)(const double *, size_t, size_t, ptrdiff_t, double *);
-typedef void (*rows_float_fn)(const float *, size_t, size_t, ptrdiff_t, double *);
-
-void theano_reduce_rows_double(int kind, const double *p, size_t rows, size_t cols, ptrdiff_t row_stride, double *acc) {
-    if (rows == 0 || cols == 0) return;
-    static const rows_double_fn plain[3] = {rows_plain_sum_d, rows_plain_max_d, rows_plain_min_d};
-    rows_double_fn fn = plain[kind < 0 || kind > 2 ? 0 : kind];
 #ifdef THEANO_X86
-    static const rows_double_fn avx2[3] = {rows_avx2_sum_d, rows_avx2_max_d, rows_avx2_min_d};
-    static const rows_double_fn avx512[3] = {rows_avx512_sum_d, rows_avx512_max_d, rows_avx512_min_d};
-    switch (theano_cpu_isa()) {
-    case THEANO_ISA_AVX512: fn = avx512[kind < 0 || kind > 2 ? 0 : kind]; break;
-    case THEANO_ISA_AVX2: fn = avx2[kind < 0 || kind > 2 ? 0 : kind]; break;
-    default: break;
-    }
+#define ROWS_VECTOR_PATHS(T, S)                                                                            \
+    static const rows_##S##_fn avx2[3] = {rows_avx2_sum_##S, rows_avx2_max_##S, rows_avx2_min_##S};       \
+    static const rows_##S##_fn avx512[3] = {rows_avx512_sum_##S, rows_avx512_max_##S, rows_avx512_min_##S}; \
+    ON_VECTOR_PATH(fn = avx512[k], fn = avx2[k])
+#else
+#define ROWS_VECTOR_PATHS(T, S)
 #endif
-    fn(p, rows, cols, row_stride, acc);
-}
 
-void theano_reduce_rows_float(int kind, const float *p, size_t rows, size_t cols, ptrdiff_t row_stride, double *acc) {
-    if (rows == 0 || cols == 0) return;
-    static const rows_float_fn plain[3] = {rows_plain_sum_f, rows_plain_max_f, rows_plain_min_f};
-    rows_float_fn fn = plain[kind < 0 || kind > 2 ? 0 : kind];
-#ifdef THEANO_X86
-    static const rows_float_fn avx2[3] = {rows_avx2_sum_f, rows_avx2_max_f, rows_avx2_min_f};
-    static const rows_float_fn avx512[3] = {rows_avx512_sum_f, rows_avx512_max_f, rows_avx512_min_f};
-    switch (theano_cpu_isa()) {
-    case THEANO_ISA_AVX512: fn = avx512[kind < 0 || kind > 2 ? 0 : kind]; break;
-    case THEANO_ISA_AVX2: fn = avx2[kind < 0 || kind > 2 ? 0 : kind]; break;
-    default: break;
-    }
-#endif
-    fn(p, rows, cols, row_stride, acc);
+// One dispatcher per element type: the kind (0 sum, 1 max, 2 min; others sum) and the path pick the loop.
+#define DEFINE_ROWS_DISPATCH(NAME, T, S)                                                                   \
+typedef void (*rows_##S##_fn)(const T *, size_t, size_t, ptrdiff_t, double *);                             \
+void NAME(int kind, const T *p, size_t rows, size_t cols, ptrdiff_t row_stride, double *acc) {            \
+    if (rows == 0 || cols == 0) return;                                                                    \
+    const int k = kind < 0 || kind > 2 ? 0 : kind;                                                         \
+    static const rows_##S##_fn plain[3] = {rows_plain_sum_##S, rows_plain_max_##S, rows_plain_min_##S};   \
+    rows_##S##_fn fn = plain[k];                                                                           \
+    ROWS_VECTOR_PATHS(T, S)                                                                                \
+    fn(p, rows, cols, row_stride, acc);                                                                    \
 }
+DEFINE_ROWS_DISPATCH(theano_reduce_rows_double, double, d)
+DEFINE_ROWS_DISPATCH(theano_reduce_rows_float, float, f)
 
 // The index of the first maximum (or minimum) of each of `rows` contiguous rows of `n` values, or of the
 // first NaN. Each lane keeps the first best value it has seen and where; the lanes' answers combine to
@@ -236,29 +224,14 @@ DEFINE_ARG_AVX2(arg_avx2_d, double, L4_D, d)
 DEFINE_ARG_AVX2(arg_avx2_f, float, L4_F, f)
 #endif
 
-void theano_argreduce_rows_double(int is_max, const double *p, size_t rows, size_t n, int64_t *out) {
-    if (n == 0) return;
-#ifdef THEANO_X86
-    switch (theano_cpu_isa()) {
-    case THEANO_ISA_AVX512: arg_avx512_d(is_max, p, rows, n, out); return;
-    case THEANO_ISA_AVX2: arg_avx2_d(is_max, p, rows, n, out); return;
-    default: break;
-    }
-#endif
-    arg_plain_d(is_max, p, rows, n, out);
+#define DEFINE_ARG_DISPATCH(NAME, T, S)                                                                    \
+void NAME(int is_max, const T *p, size_t rows, size_t n, int64_t *out) {                                  \
+    if (n == 0) return;                                                                                    \
+    ON_VECTOR_PATH(arg_avx512_##S(is_max, p, rows, n, out); return, arg_avx2_##S(is_max, p, rows, n, out); return) \
+    arg_plain_##S(is_max, p, rows, n, out);                                                                \
 }
-
-void theano_argreduce_rows_float(int is_max, const float *p, size_t rows, size_t n, int64_t *out) {
-    if (n == 0) return;
-#ifdef THEANO_X86
-    switch (theano_cpu_isa()) {
-    case THEANO_ISA_AVX512: arg_avx512_f(is_max, p, rows, n, out); return;
-    case THEANO_ISA_AVX2: arg_avx2_f(is_max, p, rows, n, out); return;
-    default: break;
-    }
-#endif
-    arg_plain_f(is_max, p, rows, n, out);
-}
+DEFINE_ARG_DISPATCH(theano_argreduce_rows_double, double, d)
+DEFINE_ARG_DISPATCH(theano_argreduce_rows_float, float, f)
 
 // The maximum (or minimum) of one contiguous run, in double: its first NaN if it has one, else the
 // best value, the first of equal ones — which matters only for zeros of both signs, so a best of zero
@@ -313,26 +286,11 @@ DEFINE_EXTREME(extreme_avx2_d, double, AVX2, __m256d, 4, L4_D, nan4, better4, _m
 DEFINE_EXTREME(extreme_avx2_f, float, AVX2, __m256d, 4, L4_F, nan4, better4, _mm256_storeu_pd, 1)
 #endif
 
-double theano_extreme_run_double(int is_max, const double *p, size_t n) {
-    if (n == 0) return is_max ? -__builtin_inf() : __builtin_inf();
-#ifdef THEANO_X86
-    switch (theano_cpu_isa()) {
-    case THEANO_ISA_AVX512: return extreme_avx512_d(is_max, p, n);
-    case THEANO_ISA_AVX2: return extreme_avx2_d(is_max, p, n);
-    default: break;
-    }
-#endif
-    return extreme_tail(is_max, p[0], 0, n, p, 0);
+#define DEFINE_EXTREME_DISPATCH(NAME, T, S, IS_FLOAT)                                                     \
+double NAME(int is_max, const T *p, size_t n) {                                                            \
+    if (n == 0) return is_max ? -__builtin_inf() : __builtin_inf();                                        \
+    ON_VECTOR_PATH(return extreme_avx512_##S(is_max, p, n), return extreme_avx2_##S(is_max, p, n))         \
+    return extreme_tail(is_max, (double)p[0], 0, n, p, IS_FLOAT);                                          \
 }
-
-double theano_extreme_run_float(int is_max, const float *p, size_t n) {
-    if (n == 0) return is_max ? -__builtin_inf() : __builtin_inf();
-#ifdef THEANO_X86
-    switch (theano_cpu_isa()) {
-    case THEANO_ISA_AVX512: return extreme_avx512_f(is_max, p, n);
-    case THEANO_ISA_AVX2: return extreme_avx2_f(is_max, p, n);
-    default: break;
-    }
-#endif
-    return extreme_tail(is_max, (double)p[0], 0, n, p, 1);
-}
+DEFINE_EXTREME_DISPATCH(theano_extreme_run_double, double, d, 0)
+DEFINE_EXTREME_DISPATCH(theano_extreme_run_float, float, f, 1)

@@ -10,10 +10,16 @@ package enum Settings {
     /// One `name=value` entry of `THEANO_FLAGS`, for the settings the array layer needs before `config`
     /// exists (`cpu_isa`); the last one wins, as in `config`.
     package static func flag(_ name: String) -> String? {
-        flags?.split(separator: ",").reversed().lazy.compactMap { entry -> String? in
-            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            return parts.count == 2 && parts[0] == name ? parts[1] : nil
-        }.first
+        flagEntries(flags).last { $0.key == name && !$0.value.isEmpty }?.value
+    }
+
+    /// `THEANO_FLAGS`' `name=value` entries in order, trimmed; an entry without `=` has an empty value.
+    package static func flagEntries(_ flags: String?) -> [(key: String, value: String)] {
+        (flags ?? "").split(separator: ",").compactMap { item in
+            let parts = item.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard let key = parts.first else { return nil }
+            return (key, parts.count > 1 ? parts[1] : "")
+        }
     }
     /// A CBLAS to load (a path), or `none` for the built-in GEMM.
     package static var blas: String? { environment["THEANO_BLAS"] }

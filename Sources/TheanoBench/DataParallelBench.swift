@@ -36,15 +36,8 @@ enum DataParallelBench {
             }
             // W7: 400 × 784 float64 logistic regression.
             do {
-                let (n, features) = (400, 784)
-                var g = SplitMix64(seed: 7)
-                let xs = NDArray((0..<n * features).map { _ in g.nextGaussian() }, shape: [n, features])
-                let ys = NDArray((0..<n).map { _ in Double(g.next() % 2) }, shape: [n])
-                let x = dmatrix("x"), y = dvector("y")
-                let w = shared(NDArray((0..<features).map { _ in g.nextGaussian() }, shape: [features]), name: "w")
-                let b = shared(0.0, name: "b")
-                let p = 1 / (1 + exp(-dot(x, w) - b))
-                let cost = (-y * log(p) - (1 - y) * log(1 - p)).mean() + 0.01 * (w ** 2).sum()
+                let (xs, ys, x, y, w, b, _, _, cost) = w7Model()
+                let features = xs.shape[1]
                 let gs = try grad(cost, wrt: [w, b])
                 let train = try function([x, y], cost, updates: [(w, w - 0.1 * gs[0]), (b, b - 0.1 * gs[1])], communicator: world)
                 let (mx, my) = (try shard(of: xs, communicator: world), try shard(of: ys, communicator: world))

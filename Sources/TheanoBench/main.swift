@@ -171,16 +171,8 @@ run("W6") {
 }
 
 run("W7") {
-    let (n, features) = (400, 784)
-    var g = SplitMix64(seed: 7)
-    let xs = NDArray((0..<n * features).map { _ in g.nextGaussian() }, shape: [n, features])
-    let ys = NDArray((0..<n).map { _ in Double(g.next() % 2) }, shape: [n])
-    let x = dmatrix("x"), y = dvector("y")
-    let w = shared(NDArray((0..<features).map { _ in g.nextGaussian() }, shape: [features]), name: "w")
-    let b = shared(0.0, name: "b")
-    let p = 1 / (1 + exp(-dot(x, w) - b))
-    let xent = -y * log(p) - (1 - y) * log(1 - p)
-    let cost = xent.mean() + 0.01 * (w ** 2).sum()
+    let (xs, ys, x, y, w, b, p, xent, cost) = w7Model()
+    let n = xs.shape[0]
     let gs = try grad(cost, wrt: [w, b])
     let (gw, gb) = (gs[0], gs[1])
     var train: Function<[NDArray]>!, predict: Function<NDArray>!

@@ -20,10 +20,7 @@ public final class TheanoConfig: Sendable {
 
     package init(flags: String?) {
         var v = Values()
-        for item in (flags ?? "").split(separator: ",") {
-            let parts = item.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
-            guard let key = parts.first else { continue }
-            let value = parts.count > 1 ? parts[1] : ""
+        for (key, value) in Settings.flagEntries(flags) {
             switch key {
             case "floatX": if let d = DType(rawValue: value), d.isFloat { v.floatX = d }
             case "mode": v.mode = value; v.modeFromFlags = true
